@@ -306,3 +306,9 @@ def test_default_dtype_float64(dtype):
 def test_unsupported_dtype_raises():
     with pytest.raises(TypeError, match="complex128"):
         format_tensor(np.array([1j]))
+
+
+def test_non_contiguous_views():
+    base = np.random.default_rng(9).standard_normal((6, 8, 4)).astype(np.float32)
+    for view in [base.T, base[::2, 1::3], base[:, :, 0], base[..., ::-1], np.asfortranarray(base)]:
+        assert_same(view)
