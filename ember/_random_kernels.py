@@ -1,0 +1,181 @@
+"""Exact floating-point kernels behind ember.random: fused multiply-add, libm, and avx_mathfun.
+
+PyTorch's x86-64 CPU wheel is built by GCC, which contracts ``a*b + c`` into one fused multiply-add,
+and its float32 Box-Muller uses the Cephes polynomials of ``avx_mathfun.h`` rather than libm. Matching
+its streams bit for bit therefore needs correctly rounded fma in float32 and float64, and a float32
+emulation of ``log256_ps``/``sincos256_ps`` with the same contractions. Everything here is vectorised.
+"""
+import math
+
+import numpy as np
+
+_F32 = np.float32
+_INF = np.inf
+
+# ------------------------------------------------------------------------------------------ fma
+
+
+def _two_sum(a, b):
+    """s + err == a + b exactly (Knuth's TwoSum)."""
+    s = a + b
+    bb = s - a
+    return s, (a - (s - bb)) + (b - bb)
+
+
+def _split(a):
+    t = 134217729.0 * a  # 2**27 + 1: Veltkamp split into two 26-bit halves
+    hi = t - (t - a)
+    return hi, a - hi
+
+
+def _two_prod(a, b):
+    """p + err == a * b exactly (Dekker's TwoProduct)."""
+    p = a * b
+    ah, al = _split(a)
+    bh, bl = _split(b)
+    return p, ((ah * bh - p) + ah * bl + al * bh) + al * bl
+
+
+def _round_to_odd(s, err):
+    """Turn s = RN(x), err = x - s into RO(x): an inexact result takes the neighbour with an odd last bit."""
+    s = np.array(s, dtype=np.float64, copy=True)
+    fix = (err != 0) & ((s.view(np.int64) & 1) == 0)
+    if fix.any():
+        s[fix] = np.nextafter(s[fix], np.where(err[fix] > 0, _INF, -_INF))
+    return s
+
+
+def fma64(a, b, c):
+    """Correctly rounded a*b + c in float64 (Boldo & Melquiond's emulation through round-to-odd)."""
+    a, b, c = np.broadcast_arrays(*(np.asarray(v, dtype=np.float64) for v in (a, b, c)))
+    uh, ul = _two_prod(a, b)
+    th, tl = _two_sum(c, uh)
+    v = _round_to_odd(*_two_sum(tl, ul))
+    return th + v
+
+
+def fma32(a, b, c, tiny=True):
+    """Correctly rounded a*b + c in float32 (as ``_mm256_fmadd_ps`` or a contracted float expression).
+
+    The product of two floats is exact in float64, so only the float64 sum rounds; rounding that to
+    float32 is wrong only when it lands exactly on a float32 midpoint, so those rare elements are redone
+    with round-to-odd. ``tiny=False`` skips the float32-subnormal guard where results cannot be subnormal.
+    """
+    p = np.multiply(a, b, dtype=np.float64)
+    s = p + np.asarray(c, dtype=np.float64)
+    out = s.astype(_F32)
+    bits = s.view(np.int64)
+    suspect = (bits & 0x1FFFFFFF) == 0x10000000
+    if tiny:
+        suspect |= (bits & 0x7FF0000000000000) < (897 << 52)  # below float32's normal range
+    if suspect.any():
+        idx = np.flatnonzero(suspect)
+        pa = np.broadcast_to(p, s.shape).reshape(-1)[idx]
+        ca = np.broadcast_to(np.asarray(c, dtype=np.float64), s.shape).reshape(-1)[idx]
+        out.reshape(-1)[idx] = _round_to_odd(*_two_sum(pa, ca)).astype(_F32)
+    return out
+
+
+# ------------------------------------------------------------------------------------------ libm
+
+def _numpy_agrees(ufunc, fn, sample):
+    """True when a NumPy float64 ufunc gives exactly the system libm's results on the sample."""
+    expect = np.array([fn(v) for v in sample.tolist()])
+    got = ufunc(sample)
+    return bool(np.array_equal(got.view(np.int64), expect.view(np.int64)))
+
+
+def _libm_ufunc(ufunc, fn):
+    # PyTorch calls glibc; NumPy's float64 SIMD loops (AVX512 builds) may round differently, so NumPy
+    # is used only where it reproduces libm on a fixed sample, otherwise libm per element.
+    sample = np.random.RandomState(1234).random_sample(4096) * np.array([1.0, 2 * math.pi, 1e-3, 0.999])[
+        np.arange(4096) % 4]
+    if ufunc is np.log:
+        sample = 1.0 - sample / 7.0
+    elif ufunc is np.log1p:
+        sample = -sample / 7.0
+    if _numpy_agrees(ufunc, fn, sample):
+        return ufunc
+    scalar = np.frompyfunc(fn, 1, 1)
+    return lambda x: scalar(x).astype(np.float64)
+
+
+_LIBM = {}
+
+
+def libm(name):
+    """The float64 function ``name`` (log, log1p, sin, cos), bit-identical to the C library's."""
+    if name not in _LIBM:
+        _LIBM[name] = _libm_ufunc(getattr(np, name), getattr(math, name))
+    return _LIBM[name]
+
+
+# ----------------------------------------------------------------------- avx_mathfun.h (float32)
+
+_LOG_P = [_F32(v) for v in (7.0376836292e-2, -1.1514610310e-1, 1.1676998740e-1, -1.2420140846e-1,
+                            1.4249322787e-1, -1.6668057665e-1, 2.0000714765e-1, -2.4999993993e-1,
+                            3.3333331174e-1)]
+_LOG_Q1, _LOG_Q2 = _F32(-2.12194440e-4), _F32(0.693359375)
+_SQRTHF = _F32(0.707106781186547524)
+_DP = [_F32(-0.78515625), _F32(-2.4187564849853515625e-4), _F32(-3.77489497744594108e-8)]
+_SIN_P = [_F32(-1.9515295891e-4), _F32(8.3321608736e-3), _F32(-1.6666654611e-1)]
+_COS_P = [_F32(2.443315711809948e-5), _F32(-1.388731625493765e-3), _F32(4.166664568298827e-2)]
+_FOPI = _F32(1.27323954473516)
+
+
+def avx_log(u):
+    """``log256_ps`` for float32 u in (0, 1], with GCC's fma contractions."""
+    bits = u.view(np.int32)
+    e = ((bits >> 23) - 126).astype(_F32)
+    x = ((bits & ~0x7F800000) | 0x3F000000).view(_F32)
+    small = x < _SQRTHF
+    e -= small
+    x = np.where(small, x + x, x) - _F32(1)  # both branches exact, as (x - 1) + x in the original
+    z = x * x
+    y = np.full_like(x, _LOG_P[0])
+    for p in _LOG_P[1:]:
+        y = fma32(y, x, p, tiny=False)
+    y = fma32(y * x, z, e * _LOG_Q1, tiny=False)
+    y = y - z * _F32(0.5)
+    return fma32(e, _LOG_Q2, x + y, tiny=False)
+
+
+def avx_sincos(theta):
+    """``sincos256_ps`` for float32 theta >= 0, with GCC's fma contractions: (sin, cos)."""
+    j = (theta * _FOPI).astype(np.int32)
+    j = (j + 1) & ~1
+    y = j.astype(_F32)
+    x = theta
+    for dp in _DP:
+        x = fma32(y, dp, x, tiny=False)
+    z = x * x
+    yc = np.full_like(z, _COS_P[0])
+    ys = np.full_like(z, _SIN_P[0])
+    for pc, ps in zip(_COS_P[1:], _SIN_P[1:]):
+        yc = fma32(yc, z, pc, tiny=False)
+        ys = fma32(ys, z, ps, tiny=False)
+    yc = fma32(yc * z, z, -(z * _F32(0.5)), tiny=False) + _F32(1)
+    ys = fma32(ys * z, x, x, tiny=False)
+    first = (j & 2) == 0
+    sin = np.where(first, ys, yc)
+    cos = np.where(first, yc, ys)
+    sin = np.where((j & 4) != 0, -sin, sin)
+    cos = np.where((~(j - 2) & 4) != 0, -cos, cos)
+    return sin, cos
+
+
+def box_muller16(d, mean, std):
+    """PyTorch's ``NormalFill16`` over each 16-block of d (float32 or float64), in place."""
+    blocks = d.reshape(-1, 2, 8)
+    u1 = 1 - blocks[:, 0, :]
+    u2 = blocks[:, 1, :]
+    if d.dtype == np.float32:
+        radius = np.sqrt(_F32(-2) * avx_log(u1))
+        sin, cos = avx_sincos(_F32(2 * math.pi) * u2)
+        blocks[:, 0, :] = fma32(radius * cos, _F32(std), _F32(mean))
+        blocks[:, 1, :] = fma32(radius * sin, _F32(std), _F32(mean))
+    else:
+        radius = np.sqrt(-2.0 * libm("log")(u1))
+        theta = (2.0 * math.pi) * u2
+        blocks[:, 0, :] = fma64(radius * libm("cos")(theta), std, mean)
+        blocks[:, 1, :] = fma64(radius * libm("sin")(theta), std, mean)
