@@ -1,0 +1,65 @@
+"""ember: automatic differentiation and deep learning on NumPy, with PyTorch's API.
+
+``import ember as torch`` runs PyTorch tutorial code. Names are re-exported explicitly below,
+one block per layer.
+"""
+from ._dtype import (bool, dtype, float16, float32, float64, get_default_dtype, int8, int16, int32, int64,
+                     promote_types, set_default_dtype, uint8)
+from ._dtype import result_type as _result_type
+from ._size import Size
+from ._tensor import Tensor
+from .device import device
+from ._creation import (arange, as_tensor, asarray, empty, empty_like, eye, from_numpy, full, full_like,
+                        linspace, logspace, ones, ones_like, scalar_tensor, tensor, zeros, zeros_like)
+from .autograd.grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled,
+                                 no_grad, set_grad_enabled)
+from . import autograd
+
+# elementwise
+from .ops.elementwise import (abs, absolute, add, cos, div, divide, exp, log, mul, multiply, neg, negative, pow,
+                              reciprocal, relu, rsub, sigmoid, sin, sqrt, square, sub, subtract, tanh,
+                              true_divide)
+# comparison
+from .ops.comparison import (allclose, eq, equal, ge, greater, greater_equal, gt, isclose, isfinite, isinf,
+                             isnan, isneginf, isposinf, le, less, less_equal, lt, ne, not_equal, signbit)
+# reduction
+from .ops.reduction import mean, sum
+# shape
+from .ops.shape import (broadcast_to, clone, flatten, permute, reshape, squeeze, swapaxes, swapdims, t, transpose,
+                        unflatten, unsqueeze)
+# linear algebra
+from .ops.linalg import dot, matmul, mm, mv
+
+# PyTorch's dtype aliases
+float = float32  # noqa: A001
+double = float64
+half = float16
+long = int64
+int = int32  # noqa: A001
+short = int16
+char = int8
+cfloat = None
+del cfloat
+
+
+def result_type(tensor1, tensor2):
+    """Return the dtype of an arithmetic op on the two operands, by PyTorch's promotion rules."""
+    return _result_type(tensor1, tensor2)
+
+
+def is_tensor(obj):
+    """Return True if ``obj`` is an ember Tensor."""
+    return isinstance(obj, Tensor)
+
+
+def numel(input):
+    """Return the number of elements of ``input``."""
+    return input.numel()
+
+
+def is_floating_point(input):
+    """Return True if the dtype of ``input`` is a floating point type."""
+    return input.is_floating_point()
+
+
+__version__ = "0.1.0"

@@ -1,0 +1,272 @@
+"""Tensor creation: ``tensor``, ``zeros``, ``arange`` ... with PyTorch's dtype inference."""
+import math
+import numbers
+
+import numpy as np
+
+from . import _dtype
+from ._dtype import get_default_dtype
+from ._tensor import Tensor, _wrap
+
+__all__ = ["tensor", "as_tensor", "asarray", "from_numpy", "zeros", "ones", "full", "empty", "eye", "arange",
+           "linspace", "logspace", "zeros_like", "ones_like", "full_like", "empty_like", "scalar_tensor"]
+
+
+def _check_device(device):
+    if device is not None:
+        from .device import _check_cpu
+        _check_cpu(device)
+
+
+def _finish(array, requires_grad, device=None):
+    _check_device(device)
+    t = _wrap(array)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def _size_args(size):
+    """Accept ``f(2, 3)``, ``f((2, 3))``, ``f([2, 3])`` and ``f(ember.Size)`` as PyTorch does."""
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = size[0]
+    out = []
+    for s in size:
+        if isinstance(s, Tensor):
+            s = s.item()
+        if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
+            raise TypeError(f"empty(): argument 'size' must be tuple of ints, but found element of type "
+                            f"{type(s).__name__} at pos {len(out)}")
+        if s < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(size)}")
+        out.append(int(s))
+    return tuple(out)
+
+
+def _np_dtype(dtype, default=None):
+    if dtype is None:
+        return (default or get_default_dtype()).numpy_dtype
+    if not isinstance(dtype, _dtype.dtype):
+        raise TypeError(f"dtype must be ember.dtype, not {type(dtype).__name__}")
+    return dtype.numpy_dtype
+
+
+def _contains_tensor(data):
+    if isinstance(data, Tensor):
+        return True
+    if isinstance(data, (list, tuple)) and data:
+        return _contains_tensor(data[0])
+    return False
+
+
+def _infer_array(data):
+    """Convert Python data to an ndarray with PyTorch's inferred dtype."""
+    if isinstance(data, Tensor):
+        return data._data.copy()
+    if isinstance(data, np.ndarray):
+        _dtype.from_numpy(data.dtype)  # raises for unsupported dtypes
+        return np.array(data, copy=True)
+    if isinstance(data, (np.generic,)):
+        return np.array(data)
+    if _contains_tensor(data):
+        return np.array([_infer_array(d) for d in data])
+    if isinstance(data, (str, bytes)):
+        raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
+    try:
+        arr = np.array(data)
+    except (ValueError, OverflowError) as exc:
+        raise ValueError(f"expected sequence of equal length lists; {exc}") from None
+    if arr.dtype == object:
+        raise TypeError("Could not infer dtype of " + type(_first_leaf(data)).__name__)
+    if arr.dtype.kind == "f":
+        arr = arr.astype(get_default_dtype().numpy_dtype)
+    elif arr.dtype.kind in "iu":
+        arr = arr.astype(np.int64)
+    elif arr.dtype.kind not in "b":
+        raise TypeError(f"Could not infer dtype of {type(_first_leaf(data)).__name__}")
+    return arr
+
+
+def _first_leaf(data):
+    while isinstance(data, (list, tuple)) and data:
+        data = data[0]
+    return data
+
+
+def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
+    """Return a new tensor holding a copy of ``data``, inferring the dtype as PyTorch does."""
+    arr = _infer_array(data)
+    if dtype is not None:
+        arr = arr.astype(_np_dtype(dtype), copy=False)
+    return _finish(np.ascontiguousarray(arr) if arr.ndim else arr, requires_grad, device)
+
+
+def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False):
+    """Return a 0-d tensor holding ``s`` (default dtype)."""
+    return _finish(np.array(s, dtype=_np_dtype(dtype)), requires_grad, device)
+
+
+def from_numpy(ndarray):
+    """Return a tensor sharing memory with ``ndarray``."""
+    if not isinstance(ndarray, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
+    _dtype.from_numpy(ndarray.dtype)  # raises for unsupported dtypes
+    if not ndarray.dtype.isnative:
+        raise ValueError("given numpy array has byte order different from the native byte order. "
+                         "Conversion between byte orders is currently not supported.")
+    return _wrap(ndarray)
+
+
+def as_tensor(data, dtype=None, device=None):
+    """Return ``data`` as a tensor, sharing memory with a tensor or ndarray when possible."""
+    _check_device(device)
+    if isinstance(data, Tensor):
+        return data if dtype is None or dtype is data.dtype else data.to(dtype)
+    if isinstance(data, np.ndarray):
+        t = from_numpy(data)
+        return t if dtype is None or dtype is t.dtype else _wrap(data.astype(dtype.numpy_dtype))
+    return tensor(data, dtype=dtype)
+
+
+def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
+    """Return ``obj`` as a tensor, sharing memory unless ``copy`` (or a dtype change) requires one."""
+    t = as_tensor(obj, dtype=dtype, device=device)
+    if copy:
+        t = _wrap(t._data.copy())
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def _filled(size, value, dtype, requires_grad, device, default=None):
+    return _finish(np.full(_size_args(size), value, dtype=_np_dtype(dtype, default)), requires_grad, device)
+
+
+def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+    """Return a tensor filled with zeros."""
+    return _filled(size, 0, dtype, requires_grad, device)
+
+
+def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+    """Return a tensor filled with ones."""
+    return _filled(size, 1, dtype, requires_grad, device)
+
+
+def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
+          memory_format=None):
+    """Return a tensor of the given size (ember fills it with zeros, so it is never garbage)."""
+    return _filled(size, 0, dtype, requires_grad, device)
+
+
+def _fill_dtype(fill_value):
+    if isinstance(fill_value, (bool, np.bool_)):
+        return _dtype.bool
+    if isinstance(fill_value, numbers.Integral):
+        return _dtype.int64
+    return get_default_dtype()
+
+
+def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+         pin_memory=False):
+    """Return a tensor of ``size`` filled with ``fill_value`` (dtype inferred from the value)."""
+    if isinstance(fill_value, Tensor):
+        fill_value = fill_value.item()
+    return _filled((size,) if isinstance(size, (tuple, list)) else (size,), fill_value,
+                   dtype or _fill_dtype(fill_value), requires_grad, device)
+
+
+def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+    """Return a 2-D tensor with ones on the diagonal and zeros elsewhere."""
+    if n < 0:
+        raise RuntimeError(f"n must be greater or equal to 0, got {n}")
+    if m is not None and m < 0:
+        raise RuntimeError(f"m must be greater or equal to 0, got {m}")
+    return _finish(np.eye(n, n if m is None else m, dtype=_np_dtype(dtype)), requires_grad, device)
+
+
+def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+           pin_memory=False):
+    """Return a 1-D tensor of values from ``start`` to ``end`` (exclusive) taken ``step`` apart."""
+    if end is None:
+        start, end = 0, start
+    vals = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
+    start, end, step = vals
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if (step > 0 and start > end) or (step < 0 and start < end):
+        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+    is_float = any(isinstance(v, float) for v in vals)
+    if dtype is None:
+        dtype = get_default_dtype() if is_float else _dtype.int64
+    size = math.ceil((float(end) - float(start)) / float(step))
+    if dtype.is_floating_point:
+        # PyTorch computes start + i * step in double, then rounds to the dtype
+        values = float(start) + np.arange(size, dtype=np.float64) * float(step)
+    else:
+        values = start + np.arange(size, dtype=np.int64) * step
+    return _finish(values.astype(dtype.numpy_dtype), requires_grad, device)
+
+
+def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    """Return ``steps`` evenly spaced values from ``start`` to ``end`` inclusive."""
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    np_dtype = _np_dtype(dtype)
+    start, end = float(start), float(end)
+    if steps == 1:
+        return _finish(np.array([start], dtype=np_dtype), requires_grad, device)
+    step = (end - start) / max(steps - 1, 1)
+    i = np.arange(steps, dtype=np.float64)
+    half = steps // 2
+    # PyTorch fills the first half forward from start and the second half backward from end
+    values = np.where(i < half, start + i * step, end - (steps - 1 - i) * step)
+    return _finish(values.astype(np_dtype), requires_grad, device)
+
+
+def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None,
+             requires_grad=False):
+    """Return ``steps`` values spaced evenly on a log scale from ``base**start`` to ``base**end``."""
+    exps = linspace(start, end, steps, dtype=_dtype.float64)._data
+    return _finish((base ** exps).astype(_np_dtype(dtype)), requires_grad, device)
+
+
+def _like(input, value, dtype, requires_grad, device):
+    np_dtype = input._data.dtype if dtype is None else _np_dtype(dtype)
+    return _finish(np.full(input._data.shape, value, dtype=np_dtype), requires_grad, device)
+
+
+def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+    """Return zeros with the shape (and by default the dtype) of ``input``."""
+    return _like(input, 0, dtype, requires_grad, device)
+
+
+def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+    """Return ones with the shape (and by default the dtype) of ``input``."""
+    return _like(input, 1, dtype, requires_grad, device)
+
+
+def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+    """Return a tensor with the shape of ``input`` (filled with zeros)."""
+    return _like(input, 0, dtype, requires_grad, device)
+
+
+def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
+              memory_format=None):
+    """Return a tensor with the shape of ``input`` filled with ``fill_value``."""
+    return _like(input, fill_value, dtype, requires_grad, device)
+
+
+def _legacy_tensor_new(cls, args, kwargs):
+    """``ember.Tensor(...)``: sizes give an uninitialised (zero) float tensor, data is copied."""
+    dtype = get_default_dtype()
+    if not args:
+        t = _wrap(np.zeros((0,), dtype=dtype.numpy_dtype))
+    elif all(isinstance(a, (int, np.integer)) and not isinstance(a, bool) for a in args):
+        t = _wrap(np.zeros(_size_args(args), dtype=dtype.numpy_dtype))
+    elif len(args) == 1 and isinstance(args[0], Tensor):
+        t = _wrap(args[0]._data)
+    else:
+        t = _wrap(_infer_array(args[0]).astype(dtype.numpy_dtype))
+    if cls is not Tensor:
+        t.__class__ = cls
+    return t

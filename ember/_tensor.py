@@ -1,0 +1,751 @@
+"""The Tensor: a NumPy array, its dtype, and its place in the autograd graph.
+
+The class is thin: each math method forwards to the one function that implements it in
+``ember.ops`` (bound at the bottom of this file, after the class exists, because the ops build
+Tensors). Hot state lives in slots; rarely used state (``.grad``, hooks, the version counter,
+a view's base) lives in the instance dict behind class-level defaults, so creating a tensor
+only sets three slots.
+"""
+import warnings
+
+import numpy as np
+
+from . import _dtype
+from ._dtype import _BY_CHAR
+from ._size import Size
+from .autograd.grad_mode import _state
+
+__all__ = ["Tensor"]
+
+_new = object.__new__
+
+_NONLEAF_GRAD_WARNING = (
+    "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute "
+    "won't be populated during autograd.backward(). If you indeed want the .grad field to be populated "
+    "for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you access the non-leaf Tensor "
+    "by mistake, make sure you access the leaf Tensor instead. See github.com/pytorch/pytorch/pull/30531 "
+    "for more informations.")
+
+
+def _wrap(array):
+    """Wrap an ndarray as a Tensor that does not require grad, without copying."""
+    t = _new(Tensor)
+    t._data = array
+    t._node = None
+    t._requires_grad = False
+    return t
+
+
+class Tensor:
+    """A multi-dimensional array that can record the operations applied to it, as ``torch.Tensor``."""
+
+    __slots__ = ("_data", "_node", "_requires_grad", "__dict__", "__weakref__")
+    # NumPy defers to our reflected operators (ndarray * Tensor gives a Tensor, as with torch)
+    __array_priority__ = 1000
+    # defaults of rarely set state (instance attributes shadow them)
+    _grad = None
+    _vc = None              # version counter: a one-item list shared with views, made on demand
+    _base = None
+    _out_nr = 0
+    _accumulator = None     # weakref to this leaf's AccumulateGrad node
+    _retains_grad = False
+    _post_acc_hooks = None
+    _leaf_hooks = None      # {id: hook} registered on a leaf with register_hook
+
+    def __new__(cls, *args, **kwargs):
+        from ._creation import _legacy_tensor_new
+        return _legacy_tensor_new(cls, args, kwargs)
+
+    # ----------------------------------------------------------------- metadata
+    @property
+    def dtype(self):
+        return _BY_CHAR[self._data.dtype.char]
+
+    @property
+    def shape(self):
+        return Size(self._data.shape)
+
+    def size(self, dim=None):
+        """Return the shape as ``ember.Size``, or the size of dimension ``dim``."""
+        if dim is None:
+            return Size(self._data.shape)
+        return self._data.shape[self._wrap_dim(dim)]
+
+    def dim(self):
+        """Return the number of dimensions."""
+        return self._data.ndim
+
+    ndimension = dim
+
+    @property
+    def ndim(self):
+        return self._data.ndim
+
+    def numel(self):
+        """Return the number of elements."""
+        return self._data.size
+
+    nelement = numel
+
+    def element_size(self):
+        """Return the size in bytes of one element."""
+        return self._data.itemsize
+
+    def stride(self, dim=None):
+        """Return the strides in elements (PyTorch's convention), or one dimension's stride."""
+        item = self._data.itemsize
+        strides = tuple(s // item for s in self._data.strides)
+        return strides if dim is None else strides[self._wrap_dim(dim)]
+
+    def storage_offset(self):
+        """Return the offset of the first element within the base tensor's storage, in elements."""
+        base = self._base
+        if base is None:
+            return 0
+        return (self._data.__array_interface__["data"][0]
+                - base._data.__array_interface__["data"][0]) // self._data.itemsize
+
+    def is_contiguous(self, memory_format=None):
+        """Return True if the elements are laid out in row-major order without gaps."""
+        return self._data.flags.c_contiguous
+
+    def data_ptr(self):
+        """Return the address of the first element."""
+        return self._data.__array_interface__["data"][0]
+
+    @property
+    def device(self):
+        from .device import device
+        return device("cpu")
+
+    @property
+    def is_cuda(self):
+        return False
+
+    is_sparse = False
+    is_quantized = False
+    is_meta = False
+    is_nested = False
+    layout = "torch.strided"
+
+    def is_floating_point(self):
+        """Return True if the dtype is a floating point type."""
+        return self._data.dtype.kind == "f"
+
+    def is_complex(self):
+        """Return False: ember has no complex dtypes."""
+        return False
+
+    def _wrap_dim(self, dim, ndim=None):
+        ndim = self._data.ndim if ndim is None else ndim
+        bound = max(ndim, 1)
+        if not -bound <= dim < bound:
+            raise IndexError(f"Dimension out of range (expected to be in range of [{-bound}, {bound - 1}], "
+                             f"but got {dim})")
+        return dim % bound
+
+    # ----------------------------------------------------------------- autograd state
+    @property
+    def requires_grad(self):
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, flag):
+        self.requires_grad_(flag)
+
+    def requires_grad_(self, requires_grad=True):
+        """Set whether autograd records operations on this tensor, in place; returns self."""
+        if self._node is not None:
+            if requires_grad:
+                return self
+            raise RuntimeError(
+                "you can only change requires_grad flags of leaf variables. If you want to use a computed "
+                "variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().")
+        if requires_grad and self._data.dtype.kind != "f":
+            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
+        self._requires_grad = bool(requires_grad)
+        return self
+
+    @property
+    def grad_fn(self):
+        return self._node
+
+    @property
+    def is_leaf(self):
+        return self._node is None
+
+    @property
+    def grad(self):
+        if self._node is not None and not self._retains_grad:
+            warnings.warn(_NONLEAF_GRAD_WARNING, UserWarning, stacklevel=2)
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type "
+                                f"{type(value).__name__}")
+            if value._data.dtype != self._data.dtype:
+                raise RuntimeError("assigned grad has data of a different type")
+            if value._data.shape != self._data.shape:
+                raise RuntimeError("assigned grad has data of a different size")
+        self._grad = value
+
+    @grad.deleter
+    def grad(self):
+        self._grad = None
+
+    @property
+    def retains_grad(self):
+        return self._retains_grad
+
+    @property
+    def output_nr(self):
+        return self._out_nr
+
+    @property
+    def _version(self):
+        box = self._vc
+        return 0 if box is None else box[0]
+
+    def _version_box(self):
+        box = self._vc
+        if box is None:
+            box = self._vc = [0]
+        return box
+
+    def _bump_version(self):
+        """Mark the data as modified in place (saved copies of it become invalid for backward)."""
+        box = self._vc
+        if box is None:
+            self._vc = [1]
+        else:
+            box[0] += 1
+
+    def retain_grad(self):
+        """Make this non-leaf tensor keep its ``.grad`` after backward."""
+        from .autograd.engine import retain_grad
+        retain_grad(self)
+
+    def register_hook(self, hook):
+        """Register ``hook(grad)`` to run when this tensor's gradient is computed; returns a handle."""
+        from .autograd.engine import register_tensor_hook
+        return register_tensor_hook(self, hook)
+
+    def register_post_accumulate_grad_hook(self, hook):
+        """Register ``hook(tensor)`` to run after a leaf's ``.grad`` is accumulated."""
+        from .autograd.engine import register_post_accumulate_grad_hook
+        return register_post_accumulate_grad_hook(self, hook)
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        """Compute the gradient of this tensor w.r.t. graph leaves and accumulate it into ``.grad``."""
+        from .autograd.engine import backward
+        backward((self,), None if gradient is None else (gradient,), retain_graph, create_graph,
+                 inputs=inputs)
+
+    def detach(self):
+        """Return a new tensor sharing this data, detached from the graph."""
+        t = _wrap(self._data)
+        t._vc = self._version_box()
+        t._base = self if self._base is None else self._base
+        return t
+
+    def detach_(self):
+        """Detach this tensor from the graph, in place, making it a leaf."""
+        if self._base is not None and self._base._requires_grad:
+            raise RuntimeError("Can't detach views in-place. Use detach() instead.")
+        self._node = None
+        self._requires_grad = False
+        return self
+
+    @property
+    def data(self):
+        # unlike detach(), .data shares no version counter: changes through it are invisible to
+        # autograd, exactly PyTorch's documented difference
+        return _wrap(self._data)
+
+    @data.setter
+    def data(self, value):
+        if not isinstance(value, Tensor):
+            raise TypeError(f"data must be a Tensor, not {type(value).__name__}")
+        self._data = value._data
+
+    # ----------------------------------------------------------------- conversion
+    def item(self):
+        """Return the value of a one-element tensor as a Python number."""
+        if self._data.size != 1:
+            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
+        return self._data.reshape(()).item()
+
+    def tolist(self):
+        """Return the data as a (nested) Python list, or a number for a 0-d tensor."""
+        return self._data.tolist()
+
+    def numpy(self, *, force=False):
+        """Return the data as an ndarray sharing memory with this tensor."""
+        if self._requires_grad and not force:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
+                               "instead.")
+        return self._data
+
+    def __array__(self, dtype=None, copy=None):
+        if self._requires_grad:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
+                               "instead.")
+        return self._data if dtype is None else self._data.astype(dtype, copy=False)
+
+    def __len__(self):
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self):
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return iter(self.unbind(0))
+
+    def __bool__(self):
+        if self._data.size != 1:
+            raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous")
+        return bool(self._data)
+
+    def __float__(self):
+        return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
+    def __index__(self):
+        if self._data.dtype.kind not in "iub" or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self.item())
+
+    def __complex__(self):
+        return complex(self.item())
+
+    def __format__(self, spec):
+        if self._data.ndim == 0:
+            return self.item().__format__(spec)
+        return object.__format__(self, spec)
+
+    def __repr__(self, *, tensor_contents=None):
+        from ._printing import format_tensor
+        suffixes = []
+        if self._node is not None:
+            suffixes.append(f"grad_fn=<{self._node.node_name}>")
+        elif self._requires_grad:
+            suffixes.append("requires_grad=True")
+        return format_tensor(self._data, suffixes)
+
+    __str__ = __repr__
+
+    def __hash__(self):
+        return id(self)
+
+    def __deepcopy__(self, memo):
+        if self._node is not None:
+            raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) support the "
+                               "deepcopy protocol at the moment.  If you were attempting to deepcopy a "
+                               "module, this may be because of a torch.nn.utils.weight_norm usage, see "
+                               "https://github.com/pytorch/pytorch/pull/103001")
+        new = _wrap(self._data.copy())
+        new.__class__ = type(self)
+        new._requires_grad = self._requires_grad
+        if self._grad is not None:
+            new._grad = self._grad.__deepcopy__(memo)
+        memo[id(self)] = new
+        return new
+
+    def __reduce_ex__(self, protocol):
+        return (_rebuild, (self._data, self._requires_grad))
+
+    @property
+    def T(self):
+        return _shape.permute(self, tuple(range(self._data.ndim - 1, -1, -1)))
+
+    @property
+    def mT(self):
+        return _shape.transpose(self, -2, -1)
+
+    @property
+    def H(self):
+        return self.T
+
+    @property
+    def mH(self):
+        return self.mT
+
+    # ----------------------------------------------------------------- operators
+    def __add__(self, other): return _ew.add(self, other)
+    def __radd__(self, other): return _ew.add(self, other)
+    def __sub__(self, other): return _ew.sub(self, other)
+    def __rsub__(self, other): return _ew.rsub(self, other)
+    def __mul__(self, other): return _ew.mul(self, other)
+    def __rmul__(self, other): return _ew.mul(self, other)
+    def __truediv__(self, other): return _ew.div(self, other)
+    def __rtruediv__(self, other): return _ew.rdiv(self, other)
+    def __floordiv__(self, other): return _ew.floor_divide(self, other)
+    def __rfloordiv__(self, other): return _ew.rfloordiv(self, other)
+    def __mod__(self, other): return _ew.remainder(self, other)
+    def __rmod__(self, other): return _ew.rremainder(self, other)
+    def __pow__(self, other): return _ew.pow(self, other)
+    def __rpow__(self, other): return _ew.rpow(self, other)
+    def __matmul__(self, other): return _la.matmul(self, other)
+    def __rmatmul__(self, other): return _la.rmatmul(self, other)
+    def __neg__(self): return _ew.neg(self)
+    def __pos__(self): return self
+    def __abs__(self): return _ew.abs(self)
+    def __invert__(self): return _ew.bitwise_not(self)
+    def __and__(self, other): return _ew.bitwise_and(self, other)
+    def __rand__(self, other): return _ew.bitwise_and(self, other)
+    def __or__(self, other): return _ew.bitwise_or(self, other)
+    def __ror__(self, other): return _ew.bitwise_or(self, other)
+    def __xor__(self, other): return _ew.bitwise_xor(self, other)
+    def __rxor__(self, other): return _ew.bitwise_xor(self, other)
+    def __lshift__(self, other): return _ew.bitwise_left_shift(self, other)
+    def __rshift__(self, other): return _ew.bitwise_right_shift(self, other)
+    def __eq__(self, other): return _cmp.eq(self, other)
+    def __ne__(self, other): return _cmp.ne(self, other)
+    def __lt__(self, other): return _cmp.lt(self, other)
+    def __le__(self, other): return _cmp.le(self, other)
+    def __gt__(self, other): return _cmp.gt(self, other)
+    def __ge__(self, other): return _cmp.ge(self, other)
+    def __iadd__(self, other): return _inplace.add_(self, other)
+    def __isub__(self, other): return _inplace.sub_(self, other)
+    def __imul__(self, other): return _inplace.mul_(self, other)
+    def __itruediv__(self, other): return _inplace.div_(self, other)
+    def __ipow__(self, other): return _inplace.pow_(self, other)
+    def __ifloordiv__(self, other): return _inplace.floor_divide_(self, other)
+    def __imod__(self, other): return _inplace.remainder_(self, other)
+    def __iand__(self, other): return _inplace.bitwise_and_(self, other)
+    def __ior__(self, other): return _inplace.bitwise_or_(self, other)
+    def __ixor__(self, other): return _inplace.bitwise_xor_(self, other)
+    def __getitem__(self, index): return _idx.getitem(self, index)
+    def __setitem__(self, index, value): _idx.setitem(self, index, value)
+
+
+    # ----------------------------------------------------------------- math methods (one line each)
+    def add(self, other, *, alpha=1): return _ew.add(self, other, alpha=alpha)
+    def sub(self, other, *, alpha=1): return _ew.sub(self, other, alpha=alpha)
+    subtract = sub
+    def rsub(self, other, *, alpha=1): return _ew.rsub(self, other, alpha=alpha)
+    def mul(self, other): return _ew.mul(self, other)
+    multiply = mul
+    def div(self, other, *, rounding_mode=None): return _ew.div(self, other, rounding_mode=rounding_mode)
+    divide = true_divide = div
+    def floor_divide(self, other): return _ew.floor_divide(self, other)
+    def remainder(self, other): return _ew.remainder(self, other)
+    def fmod(self, other): return _ew.fmod(self, other)
+    def pow(self, exponent): return _ew.pow(self, exponent)
+    def float_power(self, exponent): return _ew.float_power(self, exponent)
+    def neg(self): return _ew.neg(self)
+    negative = neg
+    def exp(self): return _ew.exp(self)
+    def exp2(self): return _ew.exp2(self)
+    def expm1(self): return _ew.expm1(self)
+    def log(self): return _ew.log(self)
+    def log2(self): return _ew.log2(self)
+    def log10(self): return _ew.log10(self)
+    def log1p(self): return _ew.log1p(self)
+    def sqrt(self): return _ew.sqrt(self)
+    def rsqrt(self): return _ew.rsqrt(self)
+    def abs(self): return _ew.abs(self)
+    absolute = abs
+    def sign(self): return _ew.sign(self)
+    def sgn(self): return _ew.sign(self)
+    def reciprocal(self): return _ew.reciprocal(self)
+    def square(self): return _ew.square(self)
+    def sin(self): return _ew.sin(self)
+    def cos(self): return _ew.cos(self)
+    def tan(self): return _ew.tan(self)
+    def asin(self): return _ew.asin(self)
+    arcsin = asin
+    def acos(self): return _ew.acos(self)
+    arccos = acos
+    def atan(self): return _ew.atan(self)
+    arctan = atan
+    def atan2(self, other): return _ew.atan2(self, other)
+    arctan2 = atan2
+    def sinh(self): return _ew.sinh(self)
+    def cosh(self): return _ew.cosh(self)
+    def tanh(self): return _ew.tanh(self)
+    def asinh(self): return _ew.asinh(self)
+    def acosh(self): return _ew.acosh(self)
+    def atanh(self): return _ew.atanh(self)
+    def sigmoid(self): return _ew.sigmoid(self)
+    def relu(self): return _ew.relu(self)
+    def erf(self): return _ew.erf(self)
+    def erfc(self): return _ew.erfc(self)
+    def floor(self): return _ew.floor(self)
+    def ceil(self): return _ew.ceil(self)
+    def round(self, *, decimals=0): return _ew.round(self, decimals=decimals)
+    def trunc(self): return _ew.trunc(self)
+    fix = trunc
+    def frac(self): return _ew.frac(self)
+    def clamp(self, min=None, max=None): return _ew.clamp(self, min, max)
+    clip = clamp
+    def clamp_min(self, min): return _ew.clamp(self, min, None)
+    def clamp_max(self, max): return _ew.clamp(self, None, max)
+    def maximum(self, other): return _ew.maximum(self, other)
+    def minimum(self, other): return _ew.minimum(self, other)
+    def fmax(self, other): return _ew.fmax(self, other)
+    def fmin(self, other): return _ew.fmin(self, other)
+    def where(self, condition, other): return _ew.where(condition, self, other)
+    def masked_fill(self, mask, value): return _ew.masked_fill(self, mask, value)
+    def lerp(self, end, weight): return _ew.lerp(self, end, weight)
+    def addcmul(self, tensor1, tensor2, *, value=1): return _ew.addcmul(self, tensor1, tensor2, value=value)
+    def addcdiv(self, tensor1, tensor2, *, value=1): return _ew.addcdiv(self, tensor1, tensor2, value=value)
+    def hypot(self, other): return _ew.hypot(self, other)
+    def logaddexp(self, other): return _ew.logaddexp(self, other)
+    def xlogy(self, other): return _ew.xlogy(self, other)
+    def nan_to_num(self, nan=0.0, posinf=None, neginf=None): return _ew.nan_to_num(self, nan, posinf, neginf)
+    def logical_not(self): return _ew.logical_not(self)
+    def logical_and(self, other): return _ew.logical_and(self, other)
+    def logical_or(self, other): return _ew.logical_or(self, other)
+    def logical_xor(self, other): return _ew.logical_xor(self, other)
+    def bitwise_not(self): return _ew.bitwise_not(self)
+    def bitwise_and(self, other): return _ew.bitwise_and(self, other)
+    def bitwise_or(self, other): return _ew.bitwise_or(self, other)
+    def bitwise_xor(self, other): return _ew.bitwise_xor(self, other)
+
+    # casts
+    def to(self, *args, **kwargs): return _ew.to(self, *args, **kwargs)
+    def type(self, dtype=None, non_blocking=False): return _ew.type_(self, dtype)
+    def type_as(self, other): return _ew.to(self, other.dtype)
+    def float(self): return _ew.to(self, _dtype.float32)
+    def double(self): return _ew.to(self, _dtype.float64)
+    def half(self): return _ew.to(self, _dtype.float16)
+    def long(self): return _ew.to(self, _dtype.int64)
+    def int(self): return _ew.to(self, _dtype.int32)
+    def short(self): return _ew.to(self, _dtype.int16)
+    def char(self): return _ew.to(self, _dtype.int8)
+    def byte(self): return _ew.to(self, _dtype.uint8)
+    def bool(self): return _ew.to(self, _dtype.bool)
+    def cpu(self, memory_format=None): return self
+    def cuda(self, device=None, non_blocking=False): return _ew.to(self, "cuda")
+    def clone(self, *, memory_format=None): return _shape.clone(self)
+    def contiguous(self, memory_format=None): return _shape.contiguous(self)
+
+    # comparisons and tests (no gradient)
+    def eq(self, other): return _cmp.eq(self, other)
+    def ne(self, other): return _cmp.ne(self, other)
+    not_equal = ne
+    def lt(self, other): return _cmp.lt(self, other)
+    less = lt
+    def le(self, other): return _cmp.le(self, other)
+    less_equal = le
+    def gt(self, other): return _cmp.gt(self, other)
+    greater = gt
+    def ge(self, other): return _cmp.ge(self, other)
+    greater_equal = ge
+    def equal(self, other): return _cmp.equal(self, other)
+    def isclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+        return _cmp.isclose(self, other, rtol, atol, equal_nan)
+    def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+        return _cmp.allclose(self, other, rtol, atol, equal_nan)
+    def isnan(self): return _cmp.isnan(self)
+    def isinf(self): return _cmp.isinf(self)
+    def isfinite(self): return _cmp.isfinite(self)
+    def isposinf(self): return _cmp.isposinf(self)
+    def isneginf(self): return _cmp.isneginf(self)
+    def signbit(self): return _cmp.signbit(self)
+
+    # reductions
+    def sum(self, *args, **kwargs): return _red.sum(self, *args, **kwargs)
+    def nansum(self, *args, **kwargs): return _red.nansum(self, *args, **kwargs)
+    def mean(self, *args, **kwargs): return _red.mean(self, *args, **kwargs)
+    def nanmean(self, *args, **kwargs): return _red.nanmean(self, *args, **kwargs)
+    def prod(self, *args, **kwargs): return _red.prod(self, *args, **kwargs)
+    def max(self, *args, **kwargs): return _red.max(self, *args, **kwargs)
+    def min(self, *args, **kwargs): return _red.min(self, *args, **kwargs)
+    def amax(self, *args, **kwargs): return _red.amax(self, *args, **kwargs)
+    def amin(self, *args, **kwargs): return _red.amin(self, *args, **kwargs)
+    def aminmax(self, *args, **kwargs): return _red.aminmax(self, *args, **kwargs)
+    def argmax(self, *args, **kwargs): return _red.argmax(self, *args, **kwargs)
+    def argmin(self, *args, **kwargs): return _red.argmin(self, *args, **kwargs)
+    def var(self, *args, **kwargs): return _red.var(self, *args, **kwargs)
+    def std(self, *args, **kwargs): return _red.std(self, *args, **kwargs)
+    def norm(self, *args, **kwargs): return _red.norm(self, *args, **kwargs)
+    def logsumexp(self, *args, **kwargs): return _red.logsumexp(self, *args, **kwargs)
+    def cumsum(self, *args, **kwargs): return _red.cumsum(self, *args, **kwargs)
+    def cumprod(self, *args, **kwargs): return _red.cumprod(self, *args, **kwargs)
+    def cummax(self, *args, **kwargs): return _red.cummax(self, *args, **kwargs)
+    def cummin(self, *args, **kwargs): return _red.cummin(self, *args, **kwargs)
+    def softmax(self, *args, **kwargs): return _red.softmax(self, *args, **kwargs)
+    def log_softmax(self, *args, **kwargs): return _red.log_softmax(self, *args, **kwargs)
+    def all(self, *args, **kwargs): return _red.all(self, *args, **kwargs)
+    def any(self, *args, **kwargs): return _red.any(self, *args, **kwargs)
+    def sort(self, *args, **kwargs): return _red.sort(self, *args, **kwargs)
+    def argsort(self, *args, **kwargs): return _red.argsort(self, *args, **kwargs)
+    def topk(self, *args, **kwargs): return _red.topk(self, *args, **kwargs)
+    def kthvalue(self, *args, **kwargs): return _red.kthvalue(self, *args, **kwargs)
+    def median(self, *args, **kwargs): return _red.median(self, *args, **kwargs)
+    def mode(self, *args, **kwargs): return _red.mode(self, *args, **kwargs)
+    def unique(self, *args, **kwargs): return _red.unique(self, *args, **kwargs)
+    def count_nonzero(self, *args, **kwargs): return _red.count_nonzero(self, *args, **kwargs)
+    def sum_to_size(self, *size): return _red.sum_to_size(self, *size)
+
+    # shape
+    def view(self, *shape): return _shape.view(self, *shape)
+    def view_as(self, other): return _shape.view(self, other.shape)
+    def reshape(self, *shape): return _shape.reshape(self, *shape)
+    def reshape_as(self, other): return _shape.reshape(self, other.shape)
+    def flatten(self, start_dim=0, end_dim=-1): return _shape.flatten(self, start_dim, end_dim)
+    def unflatten(self, dim, sizes): return _shape.unflatten(self, dim, sizes)
+    def ravel(self): return _shape.flatten(self)
+    def squeeze(self, dim=None): return _shape.squeeze(self, dim)
+    def unsqueeze(self, dim): return _shape.unsqueeze(self, dim)
+    def permute(self, *dims): return _shape.permute(self, *dims)
+    def transpose(self, dim0, dim1): return _shape.transpose(self, dim0, dim1)
+    swapaxes = swapdims = transpose
+    def t(self): return _shape.t(self)
+    def movedim(self, source, destination): return _shape.movedim(self, source, destination)
+    moveaxis = movedim
+    def expand(self, *sizes): return _shape.expand(self, *sizes)
+    def expand_as(self, other): return _shape.expand(self, other.shape)
+    def broadcast_to(self, size): return _shape.broadcast_to(self, size)
+    def repeat(self, *sizes): return _shape.repeat(self, *sizes)
+    def tile(self, dims): return _shape.tile(self, dims)
+    def flip(self, *dims): return _shape.flip(self, *dims)
+    def fliplr(self): return _shape.fliplr(self)
+    def flipud(self): return _shape.flipud(self)
+    def roll(self, shifts, dims=None): return _shape.roll(self, shifts, dims)
+    def split(self, split_size, dim=0): return _shape.split(self, split_size, dim)
+    def chunk(self, chunks, dim=0): return _shape.chunk(self, chunks, dim)
+    def unbind(self, dim=0): return _shape.unbind(self, dim)
+    def narrow(self, dim, start, length): return _shape.narrow(self, dim, start, length)
+    def diagonal(self, offset=0, dim1=0, dim2=1): return _shape.diagonal(self, offset, dim1, dim2)
+    def tril(self, diagonal=0): return _shape.tril(self, diagonal)
+    def triu(self, diagonal=0): return _shape.triu(self, diagonal)
+    def unfold(self, dimension, size, step): return _shape.unfold(self, dimension, size, step)
+
+    # indexing
+    def gather(self, dim, index): return _idx.gather(self, dim, index)
+    def scatter(self, dim, index, src=None, value=None, *, reduce=None):
+        return _idx.scatter(self, dim, index, src, value, reduce=reduce)
+    def scatter_add(self, dim, index, src): return _idx.scatter_add(self, dim, index, src)
+    def index_select(self, dim, index): return _idx.index_select(self, dim, index)
+    def masked_select(self, mask): return _idx.masked_select(self, mask)
+    def take_along_dim(self, indices, dim=None): return _idx.take_along_dim(self, indices, dim)
+    def index_add(self, dim, index, source, *, alpha=1): return _idx.index_add(self, dim, index, source, alpha=alpha)
+    def index_fill(self, dim, index, value): return _idx.index_fill(self, dim, index, value)
+    def index_put(self, indices, values, accumulate=False): return _idx.index_put(self, indices, values, accumulate)
+    def nonzero(self, *, as_tuple=False): return _idx.nonzero(self, as_tuple=as_tuple)
+    def take(self, index): return _idx.take(self, index)
+
+    # linear algebra
+    def matmul(self, other): return _la.matmul(self, other)
+    def mm(self, mat2): return _la.mm(self, mat2)
+    def bmm(self, mat2): return _la.bmm(self, mat2)
+    def mv(self, vec): return _la.mv(self, vec)
+    def dot(self, other): return _la.dot(self, other)
+    def inner(self, other): return _la.inner(self, other)
+    def outer(self, vec2): return _la.outer(self, vec2)
+    ger = outer
+    def addmm(self, mat1, mat2, *, beta=1, alpha=1): return _la.addmm(self, mat1, mat2, beta=beta, alpha=alpha)
+    def baddbmm(self, batch1, batch2, *, beta=1, alpha=1):
+        return _la.baddbmm(self, batch1, batch2, beta=beta, alpha=alpha)
+    def addmv(self, mat, vec, *, beta=1, alpha=1): return _la.addmv(self, mat, vec, beta=beta, alpha=alpha)
+    def trace(self): return _la.trace(self)
+
+    # in place (recorded in the graph; they bump the version counter)
+    def add_(self, other, *, alpha=1): return _inplace.add_(self, other, alpha=alpha)
+    def sub_(self, other, *, alpha=1): return _inplace.sub_(self, other, alpha=alpha)
+    def mul_(self, other): return _inplace.mul_(self, other)
+    def div_(self, other, *, rounding_mode=None): return _inplace.div_(self, other, rounding_mode=rounding_mode)
+    def pow_(self, exponent): return _inplace.pow_(self, exponent)
+    def neg_(self): return _inplace.neg_(self)
+    def exp_(self): return _inplace.exp_(self)
+    def log_(self): return _inplace.log_(self)
+    def sqrt_(self): return _inplace.sqrt_(self)
+    def abs_(self): return _inplace.abs_(self)
+    def sin_(self): return _inplace.sin_(self)
+    def cos_(self): return _inplace.cos_(self)
+    def tanh_(self): return _inplace.tanh_(self)
+    def sigmoid_(self): return _inplace.sigmoid_(self)
+    def relu_(self): return _inplace.relu_(self)
+    def reciprocal_(self): return _inplace.reciprocal_(self)
+    def square_(self): return _inplace.square_(self)
+    def floor_(self): return _inplace.floor_(self)
+    def ceil_(self): return _inplace.ceil_(self)
+    def round_(self): return _inplace.round_(self)
+    def clamp_(self, min=None, max=None): return _inplace.clamp_(self, min, max)
+    clip_ = clamp_
+    def clamp_min_(self, min): return _inplace.clamp_(self, min, None)
+    def clamp_max_(self, max): return _inplace.clamp_(self, None, max)
+    def masked_fill_(self, mask, value): return _inplace.masked_fill_(self, mask, value)
+    def lerp_(self, end, weight): return _inplace.lerp_(self, end, weight)
+    def addcmul_(self, tensor1, tensor2, *, value=1): return _inplace.addcmul_(self, tensor1, tensor2, value=value)
+    def addcdiv_(self, tensor1, tensor2, *, value=1): return _inplace.addcdiv_(self, tensor1, tensor2, value=value)
+    def zero_(self): return _inplace.zero_(self)
+    def fill_(self, value): return _inplace.fill_(self, value)
+    def copy_(self, src, non_blocking=False): return _inplace.copy_(self, src)
+    def scatter_(self, dim, index, src=None, value=None, *, reduce=None):
+        return _inplace.scatter_(self, dim, index, src, value, reduce=reduce)
+    def scatter_add_(self, dim, index, src): return _inplace.scatter_add_(self, dim, index, src)
+    def index_add_(self, dim, index, source, *, alpha=1): return _inplace.index_add_(self, dim, index, source, alpha=alpha)
+    def index_fill_(self, dim, index, value): return _inplace.index_fill_(self, dim, index, value)
+    def index_put_(self, indices, values, accumulate=False): return _inplace.index_put_(self, indices, values, accumulate)
+    def unsqueeze_(self, dim): return _inplace.unsqueeze_(self, dim)
+    def squeeze_(self, dim=None): return _inplace.squeeze_(self, dim)
+    def t_(self): return _inplace.t_(self)
+    def transpose_(self, dim0, dim1): return _inplace.transpose_(self, dim0, dim1)
+
+    # random fills (PyTorch's streams; ember/ops/sampling.py, imported on first use: not a hot path)
+    def uniform_(self, from_=0.0, to=1.0, *, generator=None):
+        from .ops import sampling
+        return sampling.uniform_(self, from_, to, generator=generator)
+
+    def normal_(self, mean=0.0, std=1.0, *, generator=None):
+        from .ops import sampling
+        return sampling.normal_(self, mean, std, generator=generator)
+
+    def random_(self, from_=0, to=None, *, generator=None):
+        from .ops import sampling
+        return sampling.random_(self, from_, to, generator=generator)
+
+    def bernoulli_(self, p=0.5, *, generator=None):
+        from .ops import sampling
+        return sampling.bernoulli_(self, p, generator=generator)
+
+    def exponential_(self, lambd=1.0, *, generator=None):
+        from .ops import sampling
+        return sampling.exponential_(self, lambd, generator=generator)
+
+    def bernoulli(self, p=None, *, generator=None):
+        from .ops import sampling
+        return sampling.bernoulli(self, p, generator=generator)
+
+    def multinomial(self, num_samples, replacement=False, *, generator=None):
+        from .ops import sampling
+        return sampling.multinomial(self, num_samples, replacement, generator=generator)
+
+    # creation from an existing tensor (dtype defaults to this tensor's)
+    def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
+        return _creation.tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
+    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
+        return _creation.zeros(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
+    def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
+        return _creation.ones(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
+    def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False):
+        return _creation.full(size, fill_value, dtype=dtype or self.dtype, requires_grad=requires_grad)
+    def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
+        return _creation.empty(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+
+def _rebuild(data, requires_grad):
+    t = _wrap(data)
+    t._requires_grad = requires_grad
+    return t
+
+
+# bound after the class exists: the op modules import Tensor
+from .ops import elementwise as _ew  # noqa: E402
+from .ops import comparison as _cmp  # noqa: E402
+from .ops import inplace as _inplace  # noqa: E402
+from .ops import indexing as _idx  # noqa: E402
+from .ops import linalg as _la  # noqa: E402
+from .ops import reduction as _red  # noqa: E402
+from .ops import shape as _shape  # noqa: E402
+from . import _creation  # noqa: E402

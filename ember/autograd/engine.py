@@ -1,0 +1,418 @@
+"""The backward engine: an iterative pass over the graph in dependency order.
+
+One loop, no recursion: nodes are counted by how many of their consumers are still to run, and a
+node runs once all of them have. Ready nodes run newest first (by sequence number), as in PyTorch,
+so gradients sum in PyTorch's order. Gradients are summed to each input's shape and cast to its
+dtype here, in one place; saved values are freed after the pass unless ``retain_graph``.
+
+Without ``create_graph`` the pass runs on NumPy arrays (``_numpy_api``); with it, on Tensors
+(``_ember_api``), recording a graph of the backward itself.
+"""
+import heapq
+import weakref
+
+from .grad_mode import _state
+from .graph import FREED, FREED_MESSAGE, MODIFIED_MESSAGE, AccumulateGrad, RemovableHandle
+
+__all__ = ["backward", "grad", "retain_grad", "register_tensor_hook", "register_post_accumulate_grad_hook"]
+
+_api = None
+
+
+def _namespaces():
+    global _api
+    if _api is None:
+        from ..ops import _ember_api, _numpy_api
+        _api = (_numpy_api, _ember_api)
+    return _api
+
+
+def _as_tensor_grads(tensors, grads):
+    """Check or create the root gradients, as PyTorch's ``_make_grads``."""
+    from .._tensor import Tensor, _wrap
+    import numpy as np
+    out = []
+    for i, t in enumerate(tensors):
+        g = None if grads is None else grads[i]
+        if g is None:
+            if t._data.size != 1:
+                raise RuntimeError("grad can be implicitly created only for scalar outputs")
+            if t._data.dtype.kind != "f":
+                raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got "
+                                   f"{t.dtype}")
+            g = _wrap(np.ones(t._data.shape, dtype=t._data.dtype))
+        elif not isinstance(g, Tensor):
+            raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__}")
+        elif g._data.shape != t._data.shape:
+            raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of {_size(g)} and output[{i}] "
+                               f"has a shape of {_size(t)}.")
+        elif g._data.dtype.kind != t._data.dtype.kind and t._data.dtype.kind == "f":
+            raise TypeError(f"For complex Tensors, both grad_output and output are required to have the same "
+                            f"dtype. Mismatch in dtype: grad_output[{i}] has a dtype of {g.dtype} and "
+                            f"output[{i}] has a dtype of {t.dtype}.")
+        out.append(g)
+    return out
+
+
+def _size(t):
+    return "torch.Size(" + str(list(t._data.shape)) + ")"
+
+
+def _root_edges(tensors):
+    from ..ops._op import edge_of
+    edges = []
+    for i, t in enumerate(tensors):
+        if not t._requires_grad:
+            raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
+        edges.append(edge_of(t))
+    return edges
+
+
+def _dependencies(roots):
+    """Count, for every node reachable from ``roots``, how many edges lead into it."""
+    deps = {}
+    seen = set(roots)
+    stack = list(roots)
+    while stack:
+        node = stack.pop()
+        for nxt, _ in node.next_functions:
+            if nxt is None:
+                continue
+            deps[nxt] = deps.get(nxt, 0) + 1
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+    return deps
+
+
+def _unpack(node, raw):
+    """Return the node's saved values for backward, checking they were neither freed nor modified."""
+    saved = node._saved
+    if saved is None:
+        return ()
+    if saved is FREED:
+        raise RuntimeError(FREED_MESSAGE)
+    from .._tensor import Tensor, _wrap
+    out = []
+    for value, version in zip(saved, node._versions):
+        if isinstance(value, Tensor):
+            box = value._vc
+            if (box[0] if box is not None else 0) != version:
+                raise RuntimeError(MODIFIED_MESSAGE.format(what=_describe(value), now=box[0], then=version))
+            out.append(value._data if raw else value)
+        elif version is not None and type(version) is list:  # the node's own output
+            if version[0]:
+                raise RuntimeError(MODIFIED_MESSAGE.format(
+                    what=f"{_describe_array(value)}, which is output 0 of {node.node_name}",
+                    now=version[0], then=0))
+            if raw:
+                out.append(value)
+            else:
+                t = _wrap(value)
+                t._node = node
+                t._requires_grad = True
+                out.append(t)
+        else:
+            out.append(value)
+    return out
+
+
+def _describe_array(array):
+    names = {"f": "Float", "d": "Double", "e": "Half", "l": "Long", "q": "Long", "i": "Int", "h": "Short",
+             "b": "Char", "B": "Byte", "?": "Bool"}
+    return f"torch.{names.get(array.dtype.char, 'Float')}Tensor {list(array.shape)}"
+
+
+def _describe(t):
+    text = _describe_array(t._data)
+    if t._node is not None:
+        text += f", which is output {t._out_nr} of {t._node.node_name}"
+    return text
+
+
+def _sum_to(xp, g, shape, dtype):
+    if g.shape != shape:
+        g = xp.sum_to(g, shape)
+    if g.dtype != dtype:
+        g = xp.cast(g, dtype)
+    return g
+
+
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
+    """Compute the sum of gradients of ``tensors`` w.r.t. graph leaves, accumulated into ``.grad``."""
+    from .._tensor import Tensor
+    if isinstance(tensors, Tensor):
+        tensors = (tensors,)
+    if isinstance(grad_tensors, Tensor):
+        grad_tensors = (grad_tensors,)
+    tensors = tuple(tensors)
+    if grad_tensors is not None and len(grad_tensors) != len(tensors):
+        raise RuntimeError(f"got {len(grad_tensors)} tensors and {len(tensors)} gradients")
+    if inputs is not None:
+        inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
+        if not inputs:
+            raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
+    grads = _as_tensor_grads(tensors, grad_tensors)
+    retain = create_graph if retain_graph is None else retain_graph
+    _run(tensors, grads, retain, create_graph, inputs, capture=None)
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,
+         allow_unused=None, is_grads_batched=False, materialize_grads=False):
+    """Return the gradients of ``outputs`` w.r.t. ``inputs`` without touching ``.grad``."""
+    from .._tensor import Tensor, _wrap
+    import numpy as np
+    if isinstance(outputs, Tensor):
+        outputs = (outputs,)
+    single = isinstance(inputs, Tensor)
+    inputs = (inputs,) if single else tuple(inputs)
+    if isinstance(grad_outputs, Tensor):
+        grad_outputs = (grad_outputs,)
+    if materialize_grads and allow_unused is False:
+        raise ValueError("Expected allow_unused to be True or not passed when materialize_grads=True, "
+                         "but got: allow_unused=False.")
+    allow_unused = materialize_grads if allow_unused is None else allow_unused
+    for t in inputs:
+        if not t._requires_grad:
+            raise RuntimeError("One of the differentiated Tensors does not require grad")
+    outputs = tuple(outputs)
+    grads = _as_tensor_grads(outputs, None if grad_outputs is None else tuple(grad_outputs))
+    retain = create_graph if retain_graph is None else retain_graph
+    captured = _run(outputs, grads, retain, create_graph, inputs, capture=True)
+    result = []
+    for t, g in zip(inputs, captured):
+        if g is None:
+            if materialize_grads:
+                g = _wrap(np.zeros_like(t._data))
+            elif not allow_unused:
+                raise RuntimeError("One of the differentiated Tensors appears to not have been used in the "
+                                   "graph. Set allow_unused=True if this is the desired behavior.")
+        result.append(g)
+    return tuple(result)
+
+
+def _run(tensors, grads, retain, create_graph, inputs, capture):
+    """The backward pass. With ``capture``, return the gradients reaching ``inputs`` instead of
+    accumulating them; with ``inputs`` and no capture, accumulate only into those."""
+    from .._tensor import _wrap
+    raw_api, graph_api = _namespaces()
+    raw = not create_graph
+    xp = raw_api if raw else graph_api
+    roots = _root_edges(tensors)
+    root_nodes = [n for n, _ in roots]
+    deps = _dependencies(root_nodes)
+    buffers = {}
+    for (node, nr), g in zip(roots, grads):
+        _accumulate(buffers, node, nr, g._data if raw else g)
+
+    targets = needed = captured = None
+    if inputs is not None:
+        from ..ops._op import edge_of
+        targets = {}
+        for i, t in enumerate(inputs):
+            node, nr = edge_of(t)
+            targets.setdefault(node, []).append((i, nr))
+        needed = _nodes_leading_to(root_nodes, targets, deps)
+        captured = [None] * len(inputs)
+
+    ready = [(-n._seq, id(n), n) for n in set(root_nodes) if deps.get(n, 0) == 0]
+    heapq.heapify(ready)
+    prev_enabled = _state.enabled
+    _state.enabled = create_graph
+    try:
+        while ready:
+            node = heapq.heappop(ready)[2]
+            buf = buffers.pop(node, None)
+            if targets is not None and node in targets:
+                for i, nr in targets[node]:
+                    g = buf if node.n_outputs == 1 else (buf[nr] if buf is not None else None)
+                    if capture:
+                        captured[i] = g if (g is None or not raw) else _wrap(g)
+                    elif type(node) is not AccumulateGrad:
+                        _retain_into(inputs[i], g, raw)
+            if type(node) is AccumulateGrad:
+                if buf is not None and not capture and (targets is None or node in targets):
+                    _accumulate_leaf(node.variable, buf, raw)
+                continue
+            if needed is not None and node not in needed:
+                grads_in = (None,) * len(node.next_functions)
+            else:
+                grads_in = _call_node(node, buf, xp, raw, retain)
+            for (nxt, nr), g in zip(node.next_functions, grads_in):
+                if nxt is None:
+                    continue
+                if g is not None:
+                    if nxt.n_outputs == 1:
+                        g = _sum_to(xp, g, nxt._shape, nxt._dtype)
+                    else:
+                        g = _sum_to(xp, g, nxt._shape[nr], nxt._dtype[nr])
+                    _accumulate(buffers, nxt, nr, g)
+                left = deps[nxt] - 1
+                deps[nxt] = left
+                if left == 0:
+                    heapq.heappush(ready, (-nxt._seq, id(nxt), nxt))
+    finally:
+        _state.enabled = prev_enabled
+    return captured
+
+
+def _nodes_leading_to(roots, targets, deps):
+    """Return the set of nodes from which some target node is reachable (the rest is pruned)."""
+    remaining = dict(deps)
+    order = []
+    frontier = [n for n in set(roots) if remaining.get(n, 0) == 0]
+    while frontier:  # Kahn's algorithm: consumers before producers
+        node = frontier.pop()
+        order.append(node)
+        for nxt, _ in node.next_functions:
+            if nxt is not None:
+                remaining[nxt] -= 1
+                if remaining[nxt] == 0:
+                    frontier.append(nxt)
+    needed = set()
+    for node in reversed(order):
+        if node in targets or any(n in needed for n, _ in node.next_functions if n is not None):
+            needed.add(node)
+    return needed
+
+
+def _accumulate(buffers, node, nr, g):
+    if node.n_outputs == 1:
+        old = buffers.get(node)
+        buffers[node] = g if old is None else old + g
+        return
+    slots = buffers.get(node)
+    if slots is None:
+        slots = buffers[node] = [None] * node.n_outputs
+    slots[nr] = g if slots[nr] is None else slots[nr] + g
+
+
+def _call_node(node, buf, xp, raw, retain):
+    """Run one node's backward (with its hooks) and return one gradient per next edge."""
+    from .._tensor import Tensor, _wrap
+    if node.n_outputs == 1:
+        if buf is None:
+            return (None,) * len(node.next_functions)
+        if node._tensor_hooks or node._pre_hooks or node._retained:
+            buf = _run_pre_hooks(node, [buf], raw)[0]
+    else:
+        if buf is None or all(b is None for b in buf):
+            return (None,) * len(node.next_functions)
+        if node._tensor_hooks or node._pre_hooks or node._retained:
+            buf = _run_pre_hooks(node, buf, raw)
+    saved = _unpack(node, raw)
+    grads_in = node.backward(xp, buf, *saved)
+    if not retain:
+        node._release()
+    if node._post_hooks:
+        wrap = (lambda a: a if a is None or not raw else _wrap(a))
+        gin = tuple(wrap(g) for g in grads_in)
+        gout = tuple(wrap(g) for g in (buf if isinstance(buf, list) else [buf]))
+        for hook in list(node._post_hooks.values()):
+            res = hook(gin, gout)
+            if res is not None:
+                gin = tuple(res)
+        grads_in = tuple(g._data if raw and isinstance(g, Tensor) else g for g in gin)
+    return grads_in
+
+
+def _run_pre_hooks(node, bufs, raw):
+    from .._tensor import Tensor, _wrap
+    bufs = list(bufs)
+    wrap = (lambda a: a if a is None or not raw else _wrap(a))
+    unwrap = (lambda t: t._data if raw and isinstance(t, Tensor) else t)
+    if node._tensor_hooks:
+        for nr, hooks in node._tensor_hooks.items():
+            for hook in list(hooks.values()):
+                if bufs[nr] is None:
+                    continue
+                res = hook(wrap(bufs[nr]))
+                if res is not None:
+                    bufs[nr] = unwrap(res)
+    if node._retained:
+        for nr, ref in node._retained.items():
+            t = ref()
+            if t is not None and bufs[nr] is not None:
+                _retain_into(t, bufs[nr], raw)
+    if node._pre_hooks:
+        gout = tuple(wrap(b) for b in bufs)
+        for hook in list(node._pre_hooks.values()):
+            res = hook(gout)
+            if res is not None:
+                gout = tuple(res)
+        bufs = [unwrap(g) for g in gout]
+    return bufs
+
+
+def _retain_into(t, g, raw):
+    from .._tensor import _wrap
+    if g is None:
+        return
+    g = _wrap(g.copy()) if raw else g
+    t._grad = g if t._grad is None else t._grad + g
+
+
+def _accumulate_leaf(var, g, raw):
+    """AccumulateGrad: run the leaf's hooks, then add ``g`` into ``var.grad``."""
+    from .._tensor import Tensor, _wrap
+    if var._leaf_hooks:
+        for hook in list(var._leaf_hooks.values()):
+            res = hook(_wrap(g) if raw else g)
+            if res is not None:
+                g = res._data if raw else res
+    old = var._grad
+    if raw:
+        if old is None:
+            # the array may be shared with other gradients (or the caller's): own a copy
+            var._grad = _wrap(g.copy())
+        elif old._requires_grad:
+            var._grad = _wrap(old._data + g)
+        else:
+            old._data += g
+            old._bump_version()
+    else:
+        var._grad = g if old is None else old + g
+    if var._post_acc_hooks:
+        for hook in list(var._post_acc_hooks.values()):
+            hook(var)
+
+
+def retain_grad(t):
+    """Make the non-leaf tensor ``t`` keep its gradient in ``.grad`` after backward."""
+    if t._node is None:
+        if not t._requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        return
+    if t._retains_grad:
+        return
+    node = t._node
+    if node.__dict__.get("_retained") is None:
+        node._retained = {}
+    node._retained[t._out_nr] = weakref.ref(t)
+    t._retains_grad = True
+
+
+def register_tensor_hook(t, hook):
+    """Register ``hook(grad)`` on tensor ``t``; it may return a replacement gradient."""
+    if not t._requires_grad:
+        raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+    if t._node is not None:
+        return t._node._register_tensor_hook(t._out_nr, hook)
+    if t.__dict__.get("_leaf_hooks") is None:
+        t._leaf_hooks = {}
+    handle = RemovableHandle(t._leaf_hooks)
+    t._leaf_hooks[handle.id] = hook
+    return handle
+
+
+def register_post_accumulate_grad_hook(t, hook):
+    """Register ``hook(tensor)`` to run after the leaf ``t`` has accumulated its gradient."""
+    if t._node is not None:
+        raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+    if not t._requires_grad:
+        raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+    if t.__dict__.get("_post_acc_hooks") is None:
+        t._post_acc_hooks = {}
+    handle = RemovableHandle(t._post_acc_hooks)
+    t._post_acc_hooks[handle.id] = hook
+    return handle

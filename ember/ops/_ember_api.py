@@ -1,0 +1,87 @@
+"""The Tensor namespace backward formulas use under ``create_graph=True``: every call records.
+
+Each function mirrors the one of the same name in ``_numpy_api``; they are composed from ember's
+differentiable ops, so a backward pass run through them can itself be differentiated.
+"""
+from .._dtype import from_numpy
+from . import elementwise as _ew
+from . import linalg as _la
+from . import reduction as _red
+from . import shape as _shape
+
+abs = _ew.abs  # noqa: A001
+cos = _ew.cos
+exp = _ew.exp
+log = _ew.log
+maximum = _ew.maximum
+minimum = _ew.minimum
+sign = _ew.sign
+sin = _ew.sin
+sqrt = _ew.sqrt
+where = _ew.where
+square = _ew.square
+sigmoid = _ew.sigmoid
+tanh = _ew.tanh
+matmul = _la.matmul
+
+
+def sum_to(g, shape):
+    """Sum ``g`` over the dimensions along which it was broadcast from ``shape``."""
+    return _red.sum_to_size(g, shape)
+
+
+def cast(g, np_dtype):
+    """Return ``g`` converted to a NumPy dtype's ember twin (differentiable between floats)."""
+    return _ew.to(g, from_numpy(np_dtype))
+
+
+def sum(x, dim=None, keepdim=False):  # noqa: A001
+    """Return the sum over ``dim`` (all dims when None)."""
+    return _red.sum(x) if dim is None and not keepdim else _red.sum(x, dim, keepdim)
+
+
+def expand(x, shape):
+    """Return ``x`` broadcast to ``shape``."""
+    return _shape.expand(x, shape)
+
+
+def reshape(x, shape):
+    """Return ``x`` with a new shape."""
+    return _shape.reshape(x, shape)
+
+
+def unsqueeze(x, dim):
+    """Return ``x`` with size-one dimensions inserted at ``dim`` (an int or a tuple of ints)."""
+    if isinstance(dim, int):
+        return _shape.unsqueeze(x, dim)
+    for d in sorted(d % (x.ndim + len(dim)) for d in dim):
+        x = _shape.unsqueeze(x, d)
+    return x
+
+
+def permute(x, dims):
+    """Return ``x`` with its dimensions permuted."""
+    return _shape.permute(x, dims)
+
+
+def mT(x):  # noqa: N802
+    """Return ``x`` with its last two dimensions swapped."""
+    return _shape.transpose(x, -2, -1)
+
+
+def zeros_like(x):
+    """Return zeros with the shape and dtype of ``x``."""
+    from .._creation import zeros_like as _zl
+    return _zl(x)
+
+
+def zeros(shape, like):
+    """Return zeros of ``shape`` with the dtype of ``like``."""
+    from .._creation import zeros as _z
+    return _z(shape, dtype=like.dtype)
+
+
+def ones_like(x):
+    """Return ones with the shape and dtype of ``x``."""
+    from .._creation import ones_like as _ol
+    return _ol(x)

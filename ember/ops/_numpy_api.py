@@ -1,0 +1,90 @@
+"""The array namespace backward formulas use in a plain backward: NumPy, no graph.
+
+Every name here has a twin with the same signature in ``_ember_api`` (checked by a test), which
+the engine passes instead under ``create_graph=True``.
+"""
+import numpy as np
+
+from numpy import abs, cos, exp, log, maximum, minimum, sign, sin, sqrt, where  # noqa: F401
+
+
+def sum_to(g, shape):
+    """Sum ``g`` over the dimensions along which it was broadcast from ``shape``."""
+    lead = g.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        i + lead for i, s in enumerate(shape) if s == 1 and g.shape[i + lead] != 1)
+    if axes:
+        g = g.sum(axis=axes, keepdims=True)
+    if lead or g.shape != shape:
+        g = g.reshape(shape)
+    return g
+
+
+def cast(g, np_dtype):
+    """Return ``g`` converted to a NumPy dtype."""
+    return g.astype(np_dtype)
+
+
+def sum(x, dim=None, keepdim=False):  # noqa: A001 - mirrors ember.sum
+    """Return the sum over ``dim`` (all dims when None)."""
+    return np.sum(x, axis=dim, keepdims=keepdim)
+
+
+def expand(x, shape):
+    """Return ``x`` broadcast to ``shape`` (a read-only view)."""
+    return np.broadcast_to(x, shape)
+
+
+def reshape(x, shape):
+    """Return ``x`` with a new shape."""
+    return np.reshape(x, shape)
+
+
+def unsqueeze(x, dim):
+    """Return ``x`` with a size-one dimension inserted at ``dim`` (an int or a tuple of ints)."""
+    return np.expand_dims(x, dim)
+
+
+def permute(x, dims):
+    """Return ``x`` with its dimensions permuted."""
+    return np.transpose(x, dims)
+
+
+def mT(x):  # noqa: N802 - PyTorch's name for the matrix transpose
+    """Return ``x`` with its last two dimensions swapped."""
+    return np.swapaxes(x, -1, -2)
+
+
+def matmul(a, b):
+    """Return the matrix product."""
+    return np.matmul(a, b)
+
+
+def zeros_like(x):
+    """Return zeros with the shape and dtype of ``x``."""
+    return np.zeros_like(x)
+
+
+def zeros(shape, like):
+    """Return zeros of ``shape`` with the dtype of ``like``."""
+    return np.zeros(shape, dtype=like.dtype)
+
+
+def ones_like(x):
+    """Return ones with the shape and dtype of ``x``."""
+    return np.ones_like(x)
+
+
+def square(x):
+    """Return the elementwise square."""
+    return x * x
+
+
+def sigmoid(x):
+    """Return the logistic sigmoid."""
+    return 1 / (1 + np.exp(-x))
+
+
+def tanh(x):
+    """Return the hyperbolic tangent."""
+    return np.tanh(x)

@@ -1,0 +1,260 @@
+"""The Op base: one differentiable primitive, its forward and backward read together.
+
+An op subclass is also the graph node class: each call that records creates one instance, which
+is the output's ``grad_fn``. ``forward`` runs on NumPy arrays. ``backward(ctx, xp, grad, *saved)``
+is written once against the namespace ``xp``: the engine passes NumPy arrays and ``_numpy_api``
+for a plain backward (fast), or Tensors and ``_ember_api`` under ``create_graph=True``, so the same
+formula builds a differentiable graph and higher-order gradients come free.
+
+Rules for ops: ``forward`` may set attributes on ``ctx`` but never reads them back (when nothing
+is recorded it receives a throwaway ctx); ``backward`` returns one gradient per tensor input (a
+tuple), in the output's broadcast shape: the engine sums it to the input's shape.
+"""
+import inspect
+
+import numpy as np
+
+from .._dtype import _BY_CHAR, get_default_dtype, result_type
+from .._tensor import Tensor, _wrap
+from ..autograd.grad_mode import _state
+from ..autograd.graph import AccumulateGrad, Node, _sequence
+
+__all__ = ["Op", "Samples", "apply_unary", "apply_binary", "apply", "apply_multi", "apply_view", "edge_of",
+           "broadcast_error"]
+
+_next_seq = _sequence.__next__
+_new = object.__new__
+
+
+class Samples:
+    """Test metadata: how the generated tests build inputs for an op (read only by tests/ops)."""
+
+    def __init__(self, arity=1, broadcast=False, domain=None, dtypes=("float32", "float64"),
+                 cases=None, grad=True, gradgrad=True, torch_name=None, rtol=None, atol=None):
+        self.arity = arity              # number of tensor inputs in the default cases
+        self.broadcast = broadcast      # also test broadcast shapes
+        self.domain = domain            # (low, high) for input values, e.g. (0.1, 2) for log
+        self.dtypes = dtypes
+        self.cases = cases              # callable(make) -> list of (args, kwargs); overrides arity
+        self.grad = grad
+        self.gradgrad = gradgrad
+        self.torch_name = torch_name
+        self.rtol, self.atol = rtol, atol
+
+
+class _Discard:
+    """A ctx that forgets what forward stores on it, used when nothing is recorded."""
+    __slots__ = ()
+
+    def __setattr__(self, name, value):
+        pass
+
+
+_DISCARD = _Discard()
+
+
+class Op(Node):
+    """Base class of differentiable primitives; subclasses define forward and backward."""
+
+    __slots__ = ()
+    saves = ()            # names of forward's parameters (or "out") that backward reads
+    float_only = False    # integer inputs are cast to the default float dtype first (exp, sin...)
+    samples = None
+    public = None         # the public functions that reach this op, for the binding check
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        params = list(inspect.signature(cls.forward).parameters)[1:]
+        cls._save_index = tuple(-1 if name == "out" else params.index(name) for name in cls.saves)
+
+    def forward(ctx, *arrays):
+        raise NotImplementedError
+
+    def backward(ctx, xp, grad, *saved):
+        raise NotImplementedError
+
+
+def edge_of(t):
+    """Return the graph edge ``(node, output_nr)`` through which ``t`` receives its gradient."""
+    node = t._node
+    if node is not None:
+        return (node, t._out_nr)
+    if not t._requires_grad:
+        return (None, 0)
+    ref = t._accumulator
+    acc = ref() if ref is not None else None
+    if acc is None:
+        import weakref
+        acc = AccumulateGrad(t)
+        t._accumulator = weakref.ref(acc)
+    return (acc, 0)
+
+
+def _record(ctx, inputs, args, out):
+    """Make ``out`` (an array) the output of node ``ctx`` over ``inputs``; save what backward reads."""
+    ctx.next_functions = tuple([edge_of(t) if isinstance(t, Tensor) else (None, 0) for t in inputs])
+    ctx._shape = out.shape
+    ctx._dtype = out.dtype
+    ctx._seq = _next_seq()
+    result = _new(Tensor)
+    result._data = out
+    result._node = ctx
+    result._requires_grad = True
+    index = ctx._save_index
+    if index:
+        saved = []
+        versions = []
+        for i in index:
+            if i < 0:
+                box = result._vc = [0]
+                saved.append(out)
+                versions.append(box)
+            else:
+                v = args[i]
+                saved.append(v)
+                if isinstance(v, Tensor):
+                    box = v._vc
+                    versions.append(box[0] if box is not None else 0)
+                else:
+                    versions.append(None)
+        ctx._saved = tuple(saved)
+        ctx._versions = tuple(versions)
+    else:
+        ctx._saved = None
+        ctx._versions = None
+    return result
+
+
+def broadcast_error(*shapes):
+    """Return PyTorch's RuntimeError for shapes that do not broadcast (or None if they do)."""
+    ndim = max(len(s) for s in shapes)
+    padded = [(1,) * (ndim - len(s)) + tuple(s) for s in shapes]
+    for d in range(ndim - 1, -1, -1):
+        sizes = [p[d] for p in padded]
+        for j in range(1, len(sizes)):
+            a, b = sizes[0], sizes[j]
+            if a != b and a != 1 and b != 1:
+                return RuntimeError(
+                    f"The size of tensor a ({a}) must match the size of tensor b ({b}) "
+                    f"at non-singleton dimension {d}")
+    return None
+
+
+def _float_array(x):
+    return x.astype(get_default_dtype().numpy_dtype)
+
+
+def apply_unary(cls, t, *params):
+    """Run a one-input op on tensor ``t``, recording it when ``t`` requires grad."""
+    x = t._data
+    if cls.float_only and x.dtype.kind != "f":
+        x = _float_array(x)
+        t = _wrap(x) if not t._requires_grad else t
+    if t._requires_grad and _state.enabled:
+        ctx = _new(cls)
+        args = (t,) + params
+        return _record(ctx, (t,), args, ctx.forward(x, *params))
+    return _wrap(cls.forward(_DISCARD, x, *params))
+
+
+def _promoted(a, b):
+    """Arrays of ``a`` and ``b`` (tensor or scalar) cast to PyTorch's result dtype."""
+    target = result_type(a, b).numpy_dtype
+    x = a._data if a._data.dtype == target else a._data.astype(target)
+    if isinstance(b, Tensor):
+        y = b._data if b._data.dtype == target else b._data.astype(target)
+    elif target.kind == "f" or isinstance(b, (bool, np.bool_)):
+        y = b
+    else:  # an integer scalar wraps into the tensor's integer type, as in PyTorch
+        y = np.array(b).astype(target) if not isinstance(b, float) else b
+    return x, y
+
+
+def apply_binary(cls, a, b):
+    """Run a two-operand op; ``a`` is a Tensor, ``b`` a Tensor or a Python scalar."""
+    x = a._data
+    if isinstance(b, Tensor):
+        y = b._data
+        if x.dtype is not y.dtype or (cls.float_only and x.dtype.kind != "f"):
+            x, y = _promoted(a, b)
+            if cls.float_only and x.dtype.kind != "f":
+                x, y = _float_array(x), _float_array(y)
+        grad = (a._requires_grad or b._requires_grad) and _state.enabled
+    else:
+        y = b
+        kind = x.dtype.kind
+        if kind == "b" or (kind != "f" and (cls.float_only or isinstance(b, float))):
+            x, y = _promoted(a, b)
+            if cls.float_only and x.dtype.kind != "f":
+                x = _float_array(x)
+        elif kind != "f" and not (type(b) is int and 0 <= b <= 127):
+            x, y = _promoted(a, b)
+        grad = a._requires_grad and _state.enabled
+    try:
+        if grad:
+            ctx = _new(cls)
+            args = (a, b)
+            return _record(ctx, args, args, ctx.forward(x, y))
+        return _wrap(cls.forward(_DISCARD, x, y))
+    except ValueError:
+        err = broadcast_error(np.shape(x), np.shape(y))
+        if err is None:
+            raise
+        raise err from None
+
+
+def apply(cls, tensors, *params):
+    """Run an op over a sequence of tensor inputs followed by non-tensor parameters."""
+    arrays = [t._data for t in tensors]
+    if _state.enabled and any(t._requires_grad for t in tensors):
+        ctx = _new(cls)
+        args = tuple(tensors) + params
+        return _record(ctx, tensors, args, ctx.forward(*arrays, *params))
+    return _wrap(cls.forward(_DISCARD, *arrays, *params))
+
+
+class MultiOutputOp(Op):
+    """An op with several differentiable outputs (split, unbind); backward gets one grad each."""
+
+    __slots__ = ()
+
+
+def apply_multi(cls, t, *params):
+    """Run a one-input, several-output op; returns a tuple of tensors sharing one node."""
+    x = t._data
+    outs = None
+    if t._requires_grad and _state.enabled:
+        ctx = _new(cls)
+        outs = ctx.forward(x, *params)
+        ctx.next_functions = (edge_of(t),)
+        ctx.n_outputs = len(outs)
+        ctx._shape = tuple(o.shape for o in outs)
+        ctx._dtype = tuple(o.dtype for o in outs)
+        ctx._seq = _next_seq()
+        ctx._saved = None
+        ctx._versions = None
+        results = []
+        for nr, o in enumerate(outs):
+            r = _new(Tensor)
+            r._data = o
+            r._node = ctx
+            r._requires_grad = True
+            if nr:
+                r._out_nr = nr
+            results.append(r)
+        return tuple(results)
+    return tuple(_wrap(o) for o in cls.forward(_DISCARD, x, *params))
+
+
+def dtype_of(array):
+    """Return the ember dtype of an array."""
+    return _BY_CHAR[array.dtype.char]
+
+
+def apply_view(cls, t, *params):
+    """Run a view op: the result shares ``t``'s memory, its base and its version counter."""
+    result = apply_unary(cls, t, *params)
+    result._vc = t._version_box()
+    base = t._base
+    result._base = t if base is None else base
+    return result

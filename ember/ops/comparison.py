@@ -1,0 +1,125 @@
+"""Comparisons and tests: results are bool tensors and carry no gradient."""
+import numpy as np
+
+from .._dtype import result_type
+from .._tensor import Tensor, _wrap
+from ._op import broadcast_error
+
+
+def _operands(input, other):
+    """Arrays of both operands, promoted as PyTorch promotes before comparing."""
+    x = input._data
+    y = other._data if isinstance(other, Tensor) else other
+    if isinstance(other, Tensor) and x.dtype != y.dtype:
+        target = result_type(input, other).numpy_dtype
+        x, y = x.astype(target, copy=False), y.astype(target, copy=False)
+    elif not isinstance(other, Tensor) and x.dtype.kind in "iub" and isinstance(other, float):
+        x = x.astype(result_type(input, other).numpy_dtype)
+    return x, y
+
+
+def _compare(ufunc, input, other):
+    if not isinstance(input, Tensor):
+        from .._creation import tensor
+        input = tensor(input)
+    x, y = _operands(input, other)
+    try:
+        return _wrap(np.asarray(ufunc(x, y)))
+    except ValueError:
+        err = broadcast_error(np.shape(x), np.shape(y))
+        if err is None:
+            raise
+        raise err from None
+
+
+def eq(input, other, *, out=None):
+    """Return ``input == other`` elementwise, as a bool tensor."""
+    return _compare(np.equal, input, other)
+
+
+def ne(input, other, *, out=None):
+    """Return ``input != other`` elementwise, as a bool tensor."""
+    return _compare(np.not_equal, input, other)
+
+
+not_equal = ne
+
+
+def lt(input, other, *, out=None):
+    """Return ``input < other`` elementwise, as a bool tensor."""
+    return _compare(np.less, input, other)
+
+
+less = lt
+
+
+def le(input, other, *, out=None):
+    """Return ``input <= other`` elementwise, as a bool tensor."""
+    return _compare(np.less_equal, input, other)
+
+
+less_equal = le
+
+
+def gt(input, other, *, out=None):
+    """Return ``input > other`` elementwise, as a bool tensor."""
+    return _compare(np.greater, input, other)
+
+
+greater = gt
+
+
+def ge(input, other, *, out=None):
+    """Return ``input >= other`` elementwise, as a bool tensor."""
+    return _compare(np.greater_equal, input, other)
+
+
+greater_equal = ge
+
+
+def equal(input, other):
+    """Return True if both tensors have the same size and elements."""
+    return input._data.shape == other._data.shape and bool(np.array_equal(*_operands(input, other)))
+
+
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """Return where ``|input - other| <= atol + rtol * |other|`` elementwise."""
+    if isinstance(other, Tensor) and input._data.dtype != other._data.dtype:
+        raise RuntimeError(f"{input.dtype} did not match {other.dtype}".replace("ember.", "").capitalize())
+    x, y = _operands(input, other)
+    return _wrap(np.asarray(np.isclose(x, y, rtol=rtol, atol=atol, equal_nan=equal_nan)))
+
+
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """Return True if every element of ``input`` is close to ``other``."""
+    return bool(isclose(input, other, rtol, atol, equal_nan)._data.all())
+
+
+def isnan(input):
+    """Return where ``input`` is NaN."""
+    return _wrap(np.isnan(input._data) if input._data.dtype.kind == "f" else np.zeros(input._data.shape, bool))
+
+
+def isinf(input):
+    """Return where ``input`` is positive or negative infinity."""
+    return _wrap(np.isinf(input._data) if input._data.dtype.kind == "f" else np.zeros(input._data.shape, bool))
+
+
+def isfinite(input):
+    """Return where ``input`` is finite."""
+    return _wrap(np.isfinite(input._data) if input._data.dtype.kind == "f" else np.ones(input._data.shape, bool))
+
+
+def isposinf(input):
+    """Return where ``input`` is positive infinity."""
+    return _wrap(np.isposinf(input._data) if input._data.dtype.kind == "f" else np.zeros(input._data.shape, bool))
+
+
+def isneginf(input):
+    """Return where ``input`` is negative infinity."""
+    return _wrap(np.isneginf(input._data) if input._data.dtype.kind == "f" else np.zeros(input._data.shape, bool))
+
+
+def signbit(input):
+    """Return where the sign bit of ``input`` is set."""
+    return _wrap(np.signbit(input._data))

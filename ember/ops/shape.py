@@ -1,0 +1,294 @@
+"""Shape ops: views (view, reshape, permute, expand ...) and copies that rearrange elements.
+
+View ops return tensors sharing memory and the version counter with their input, as PyTorch's do.
+"""
+import numpy as np
+
+from .._tensor import Tensor, _wrap
+from ._op import Op, Samples, apply_unary, apply_view
+
+
+def _shape_arg(shape):
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = shape[0]
+    return tuple(int(s) for s in shape)
+
+
+def _infer_shape(shape, numel):
+    """Resolve one ``-1`` in ``shape`` and check the element count, with PyTorch's errors."""
+    if shape.count(-1) > 1:
+        raise RuntimeError("only one dimension can be inferred")
+    known = 1
+    for s in shape:
+        if s != -1:
+            if s < 0:
+                raise RuntimeError(f"invalid shape dimension {s}")
+            known *= s
+    if -1 in shape:
+        if known == 0 or numel % known:
+            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+        shape = tuple(numel // known if s == -1 else s for s in shape)
+    elif known != numel:
+        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+    return shape
+
+
+class View(Op):
+    """The same elements seen with another shape (``view``, and ``reshape`` when no copy is needed)."""
+    node_name = "ViewBackward0"
+    samples = Samples()
+
+    def forward(ctx, x, shape):
+        ctx.in_shape = x.shape
+        return x.reshape(shape)
+
+    def backward(ctx, xp, grad):
+        return (xp.reshape(grad, ctx.in_shape),)
+
+
+class UnsafeView(View):
+    """``reshape`` of a tensor whose strides forbid a view: a copy, then a view."""
+    node_name = "UnsafeViewBackward0"
+
+
+def view(input, *shape):
+    """Return a tensor with the same data and a new shape; fails if the strides do not allow it."""
+    if len(shape) == 1 and not isinstance(shape[0], (tuple, list, int, np.integer)):
+        from .elementwise import to
+        return to(input, shape[0])  # view(dtype) with a same-size dtype is not supported beyond this
+    shape = _infer_shape(_shape_arg(shape), input._data.size)
+    try:
+        np.reshape(input._data, shape, copy=False)
+    except ValueError:
+        raise RuntimeError("view size is not compatible with input tensor's size and stride (at least one "
+                           "dimension spans across two contiguous subspaces). Use .reshape(...) instead.") from None
+    return apply_view(View, input, shape)
+
+
+def reshape(input, *shape):
+    """Return a tensor with a new shape: a view when possible, otherwise a copy."""
+    shape = _infer_shape(_shape_arg(shape), input._data.size)
+    try:
+        np.reshape(input._data, shape, copy=False)
+    except ValueError:
+        return apply_unary(UnsafeView, input, shape)
+    return apply_view(View, input, shape)
+
+
+def flatten(input, start_dim=0, end_dim=-1):
+    """Return ``input`` with dimensions ``start_dim..end_dim`` flattened into one."""
+    shape = input._data.shape
+    if not shape:
+        return reshape(input, (1,))
+    start = input._wrap_dim(start_dim)
+    end = input._wrap_dim(end_dim)
+    if start > end:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    if start == end:
+        return input
+    new = shape[:start] + (int(np.prod(shape[start:end + 1])),) + shape[end + 1:]
+    return reshape(input, new)
+
+
+def unflatten(input, dim, sizes):
+    """Return ``input`` with dimension ``dim`` expanded into ``sizes``."""
+    dim = input._wrap_dim(dim)
+    shape = input._data.shape
+    sizes = tuple(sizes)
+    if -1 in sizes:
+        sizes = _infer_shape(sizes, shape[dim])
+    elif int(np.prod(sizes)) != shape[dim]:
+        raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim "
+                           f"{dim} ({shape[dim]}) in the input tensor")
+    return view(input, shape[:dim] + sizes + shape[dim + 1:])
+
+
+class Squeeze(Op):
+    """Size-one dimensions removed (all of them: ``squeeze()``)."""
+    node_name = "SqueezeBackward0"
+
+    def forward(ctx, x, axes):
+        ctx.in_shape = x.shape
+        return x.squeeze(axes)
+
+    def backward(ctx, xp, grad):
+        return (xp.reshape(grad, ctx.in_shape),)
+
+
+class SqueezeDim(Squeeze):
+    """Size-one dimensions removed (``squeeze(dim)``)."""
+    node_name = "SqueezeBackward1"
+
+
+class SqueezeDims(Squeeze):
+    """Size-one dimensions removed (``squeeze((d0, d1))``)."""
+    node_name = "SqueezeBackward2"
+
+
+def squeeze(input, dim=None):
+    """Return ``input`` with size-one dimensions removed (only ``dim`` when given)."""
+    shape = input._data.shape
+    if dim is None:
+        return apply_view(Squeeze, input, tuple(i for i, s in enumerate(shape) if s == 1))
+    if isinstance(dim, (tuple, list)):
+        dims = tuple(input._wrap_dim(d) for d in dim)
+        return apply_view(SqueezeDims, input, tuple(d for d in dims if shape and shape[d] == 1))
+    d = input._wrap_dim(dim)
+    return apply_view(SqueezeDim, input, (d,) if shape and shape[d] == 1 else ())
+
+
+class Unsqueeze(Op):
+    """A size-one dimension inserted."""
+    node_name = "UnsqueezeBackward0"
+    samples = Samples()
+
+    def forward(ctx, x, dim):
+        ctx.dim = dim
+        return np.expand_dims(x, dim)
+
+    def backward(ctx, xp, grad):
+        return (xp.reshape(grad, grad.shape[:ctx.dim] + grad.shape[ctx.dim + 1:]),)
+
+
+def unsqueeze(input, dim):
+    """Return ``input`` with a size-one dimension inserted at ``dim``."""
+    return apply_view(Unsqueeze, input, input._wrap_dim(dim, input._data.ndim + 1))
+
+
+def _inverse(perm):
+    inv = [0] * len(perm)
+    for i, p in enumerate(perm):
+        inv[p] = i
+    return tuple(inv)
+
+
+class Permute(Op):
+    """Dimensions reordered."""
+    node_name = "PermuteBackward0"
+    samples = Samples()
+
+    def forward(ctx, x, dims):
+        ctx.dims = dims
+        return np.transpose(x, dims)
+
+    def backward(ctx, xp, grad):
+        return (xp.permute(grad, _inverse(ctx.dims)),)
+
+
+class Transpose(Permute):
+    """Two dimensions swapped (``transpose``, ``mT``)."""
+    node_name = "TransposeBackward0"
+
+
+class T(Permute):
+    """A matrix transposed (``t()``)."""
+    node_name = "TBackward0"
+
+
+def permute(input, *dims):
+    """Return a view of ``input`` with its dimensions permuted."""
+    dims = _shape_arg(dims)
+    if len(dims) != input._data.ndim:
+        raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does not match the "
+                           f"length of the desired ordering of dimensions i.e. input.dim() = {input._data.ndim} "
+                           f"is not equal to len(dims) = {len(dims)}")
+    dims = tuple(input._wrap_dim(d) for d in dims)
+    if len(set(dims)) != len(dims):
+        raise RuntimeError("permute(): duplicate dims are not allowed.")
+    return apply_view(Permute, input, dims)
+
+
+def transpose(input, dim0, dim1):
+    """Return a view of ``input`` with dimensions ``dim0`` and ``dim1`` swapped."""
+    ndim = input._data.ndim
+    if ndim == 0:
+        input._wrap_dim(dim0)
+        input._wrap_dim(dim1)
+        return apply_view(Transpose, input, ())
+    d0, d1 = input._wrap_dim(dim0), input._wrap_dim(dim1)
+    dims = list(range(ndim))
+    dims[d0], dims[d1] = dims[d1], dims[d0]
+    return apply_view(Transpose, input, tuple(dims))
+
+
+swapaxes = swapdims = transpose
+
+
+def t(input):
+    """Return the transpose of a matrix (a vector or scalar is returned as is)."""
+    ndim = input._data.ndim
+    if ndim > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {ndim}D")
+    return apply_view(T, input, tuple(range(ndim - 1, -1, -1)))
+
+
+class Expand(Op):
+    """Size-one dimensions repeated without copying (a broadcast view)."""
+    node_name = "ExpandBackward0"
+
+    def forward(ctx, x, shape):
+        ctx.in_shape = x.shape
+        return np.broadcast_to(x, shape)
+
+    def backward(ctx, xp, grad):
+        return (xp.sum_to(grad, ctx.in_shape),)
+
+
+def expand(input, *sizes):
+    """Return a broadcast view of ``input`` with the given sizes (-1 keeps a dimension)."""
+    sizes = _shape_arg(sizes)
+    shape = input._data.shape
+    if len(sizes) < len(shape):
+        raise RuntimeError(f"expand(torch.FloatTensor{{{list(shape)}}}, size={list(sizes)}): the number of sizes "
+                           f"provided ({len(sizes)}) must be greater or equal to the number of dimensions in the "
+                           f"tensor ({len(shape)})")
+    lead = len(sizes) - len(shape)
+    out = []
+    for i, s in enumerate(sizes):
+        if i < lead:
+            if s == -1:
+                raise RuntimeError("The expanded size of the tensor (-1) isn't allowed in a leading, "
+                                   "non-existing dimension 0")
+            out.append(s)
+            continue
+        cur = shape[i - lead]
+        if s == -1:
+            s = cur
+        elif cur != 1 and cur != s:
+            raise RuntimeError(f"The expanded size of the tensor ({s}) must match the existing size ({cur}) at "
+                               f"non-singleton dimension {i}.  Target sizes: {list(sizes)}.  Tensor sizes: "
+                               f"{list(shape)}")
+        out.append(s)
+    return apply_view(Expand, input, tuple(out))
+
+
+def broadcast_to(input, size):
+    """Return ``input`` broadcast to ``size``."""
+    return expand(input, size)
+
+
+class Clone(Op):
+    """A copy of the data."""
+    node_name = "CloneBackward0"
+    samples = Samples()
+
+    def forward(ctx, x):
+        return x.copy()
+
+    def backward(ctx, xp, grad):
+        return (grad,)
+
+
+def clone(input, *, memory_format=None):
+    """Return a copy of ``input`` (differentiable)."""
+    return apply_unary(Clone, input)
+
+
+def contiguous(input, memory_format=None):
+    """Return ``input`` if it is contiguous, otherwise a contiguous copy (recorded as CloneBackward0)."""
+    if input._data.flags.c_contiguous:
+        return input
+    return apply_unary(Clone, input)
+
+
+OPS = (View, UnsafeView, Squeeze, SqueezeDim, SqueezeDims, Unsqueeze, Permute, Transpose, T, Expand, Clone)
