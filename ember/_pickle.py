@@ -1,0 +1,418 @@
+"""A protocol-2 pickle writer and an allow-list pickle reader, for ``ember.save``/``ember.load``.
+
+Python's own pickler cannot write ``torch._utils._rebuild_tensor_v2`` as a GLOBAL without
+importing torch, and ``torch.load(weights_only=True)`` refuses protocol-3+ opcodes, so ``Pickler``
+writes protocol 2 by hand. ``WeightsUnpickler`` is a small stand-alone reader (not a subclass of
+``pickle._Unpickler``): safety comes from an opcode allow-list plus a GLOBAL allow-list supplied
+by the caller, and from restricting what REDUCE, NEWOBJ, BUILD, APPEND(S) and SETITEM(S) may touch.
+"""
+import copyreg
+import importlib
+import struct
+import sys
+from collections import Counter, OrderedDict
+from pickle import PicklingError, UnpicklingError
+
+__all__ = ["Global", "Pickler", "WeightsUnpickler", "UnpicklingError", "PicklingError"]
+
+_BATCH = 1000  # items per APPENDS/SETITEMS, as pickle.py batches them
+
+
+class Global:
+    """A ``module.name`` reference written as a GLOBAL opcode without importing the module."""
+
+    __slots__ = ("module", "name")
+
+    def __init__(self, module, name):
+        self.module, self.name = module, name
+
+
+def _encode_long(x):
+    # two's complement, little-endian, shortest form: the encoding LONG1 and LONG4 carry
+    if x == 0:
+        return b""
+    out = x.to_bytes((x.bit_length() >> 3) + 1, "little", signed=True)
+    if x < 0 and len(out) > 1 and out[-1] == 0xFF and out[-2] & 0x80:
+        out = out[:-1]
+    return out
+
+
+class Pickler:
+    """Write one object as a protocol-2 pickle, with ``persistent_id`` and ``reducer_override`` hooks."""
+
+    def __init__(self, write, persistent_id=None, reducer_override=None):
+        self.write = write
+        self.persistent_id = persistent_id or (lambda obj: None)
+        self.reducer_override = reducer_override or (lambda obj: NotImplemented)
+        self.memo = {}          # id(obj) -> (index, obj): the obj is kept alive so ids stay unique
+        self.global_memo = {}   # (module, name) -> index
+
+    def dump(self, obj):
+        self.write(b"\x80\x02")
+        self.save(obj)
+        self.write(b".")
+
+    def _put(self, obj):
+        i = len(self.memo) + len(self.global_memo)
+        self.memo[id(obj)] = (i, obj)
+        self._write_put(i)
+
+    def _write_put(self, i):
+        self.write(b"q" + bytes([i]) if i < 256 else b"r" + struct.pack("<I", i))
+
+    def _write_get(self, i):
+        self.write(b"h" + bytes([i]) if i < 256 else b"j" + struct.pack("<I", i))
+
+    def save(self, obj):
+        pid = self.persistent_id(obj)
+        if pid is not None:
+            self.save(pid)
+            self.write(b"Q")
+            return
+        hit = self.memo.get(id(obj))
+        if hit is not None:
+            self._write_get(hit[0])
+            return
+        t = type(obj)
+        if obj is None or t is bool:
+            self.write(b"N" if obj is None else (b"\x88" if obj else b"\x89"))
+        elif t is int:
+            self._save_int(obj)
+        elif t is float:
+            self.write(b"G" + struct.pack(">d", obj))
+        elif t is str:
+            data = obj.encode("utf-8", "surrogatepass")
+            self.write(b"X" + struct.pack("<I", len(data)) + data)
+            self._put(obj)
+        elif t is Global:
+            self._save_global_name(obj.module, obj.name)
+        else:
+            self._save_object(obj, t)
+
+    def _save_object(self, obj, t):
+        rv = self.reducer_override(obj)
+        if type(rv) is Global:  # an object pickled by name, as torch pickles a dtype
+            self._save_global_name(rv.module, rv.name)
+        elif rv is not NotImplemented:
+            self._save_reduce(obj, *rv)
+        elif t is tuple:
+            self._save_tuple(obj)
+        elif t is list:
+            self.write(b"]")
+            self._put(obj)
+            self._batch(iter(obj), b"a", b"e", lambda x: self.save(x))
+        elif t is dict:
+            self.write(b"}")
+            self._put(obj)
+            self._batch(iter(obj.items()), b"s", b"u", lambda kv: (self.save(kv[0]), self.save(kv[1])))
+        elif t is bytes:
+            # protocol 2 has no bytes opcode: torch writes _codecs.encode(latin1 text); b"" too,
+            # because torch's weights_only reader refuses the builtins.bytes that pickle.py uses
+            self._save_reduce(obj, Global("_codecs", "encode"), (obj.decode("latin1"), "latin1"))
+        elif isinstance(obj, type) or t.__name__ in ("function", "builtin_function_or_method"):
+            self._save_global(obj)
+        else:
+            reduce = copyreg.dispatch_table.get(t)
+            rv = reduce(obj) if reduce is not None else obj.__reduce_ex__(2)
+            if isinstance(rv, str):
+                self._save_global(obj, rv)
+            else:
+                self._save_reduce(obj, *rv)
+
+    def _save_int(self, x):
+        if 0 <= x < 256:
+            self.write(b"K" + bytes([x]))
+        elif 0 <= x < 65536:
+            self.write(b"M" + struct.pack("<H", x))
+        elif -(2 ** 31) <= x < 2 ** 31:
+            self.write(b"J" + struct.pack("<i", x))
+        else:
+            data = _encode_long(x)
+            n = len(data)
+            self.write((b"\x8a" + bytes([n]) if n < 256 else b"\x8b" + struct.pack("<i", n)) + data)
+
+    def _save_tuple(self, obj):
+        n = len(obj)
+        if n == 0:
+            self.write(b")")
+            return
+        if n > 3:
+            self.write(b"(")
+        for item in obj:
+            self.save(item)
+        hit = self.memo.get(id(obj))
+        if hit is not None:  # the tuple reached itself through a list or dict inside it
+            self.write(b"1" if n > 3 else b"0" * n)
+            self._write_get(hit[0])
+            return
+        self.write(b"t" if n > 3 else b"\x85\x86\x87"[n - 1:n])
+        self._put(obj)
+
+    def _batch(self, items, one, many, save_item):
+        while True:
+            chunk = [x for _, x in zip(range(_BATCH), items)]
+            if len(chunk) > 1:
+                self.write(b"(")
+            for x in chunk:
+                save_item(x)
+            if chunk:
+                self.write(one if len(chunk) == 1 else many)
+            if len(chunk) < _BATCH:
+                return
+
+    def _save_global_name(self, module, name):
+        i = self.global_memo.get((module, name))
+        if i is not None:
+            self._write_get(i)
+            return
+        self.write(b"c" + module.encode("utf-8") + b"\n" + name.encode("utf-8") + b"\n")
+        i = len(self.memo) + len(self.global_memo)
+        self.global_memo[(module, name)] = i
+        self._write_put(i)
+
+    def _save_global(self, obj, name=None):
+        name = name or getattr(obj, "__qualname__", None) or obj.__name__
+        module = getattr(obj, "__module__", None) or "__main__"
+        # protocol 2 cannot name nested objects; pickle.py refuses them too
+        try:
+            found = getattr(importlib.import_module(module), name) if "." not in name else None
+        except (ImportError, AttributeError):
+            found = None
+        if found is not obj:
+            raise PicklingError(f"Can't pickle {obj!r}: it's not found as {module}.{name}")
+        self._save_global_name(module, name)
+
+    def _save_reduce(self, obj, func, args, state=None, listitems=None, dictitems=None, setter=None):
+        if setter is not None or not isinstance(args, tuple):
+            raise PicklingError(f"Can't pickle {type(obj).__name__} objects with protocol 2")
+        if getattr(func, "__name__", "") == "__newobj__":
+            self.save(args[0])
+            self.save(args[1:])
+            self.write(b"\x81")
+        else:
+            self.save(func)
+            self.save(args)
+            self.write(b"R")
+        if obj is not None:
+            self._put(obj)
+        if listitems is not None:
+            self._batch(listitems, b"a", b"e", lambda x: self.save(x))
+        if dictitems is not None:
+            self._batch(dictitems, b"s", b"u", lambda kv: (self.save(kv[0]), self.save(kv[1])))
+        if state is not None:
+            self.save(state)
+            self.write(b"b")
+
+
+# opcode -> name, for the error that refuses it; any opcode not in WeightsUnpickler._DISPATCH
+# is refused (INST, OBJ, EXT*, NEWOBJ_EX, text-mode opcodes, buffers ...)
+_OPNAMES = {op.code.encode("latin1")[0]: op.name for op in __import__("pickletools").opcodes}
+_SET_TARGETS = (dict, OrderedDict, Counter)
+
+
+class WeightsUnpickler:
+    """Read a pickle, resolving GLOBALs only through ``find_global`` and calling only ``callables``.
+
+    ``find_global(module, name)`` returns the object to push or raises ``UnpicklingError``;
+    ``callables`` is the collection of objects that REDUCE and NEWOBJ may call;
+    ``persistent_load(pid)`` resolves BINPERSID, which accepts only tuples starting with ``"storage"``.
+    """
+
+    def __init__(self, file, find_global, callables, persistent_load, encoding="utf-8"):
+        self.read, self.readline = file.read, file.readline
+        self.find_global = find_global
+        self.callables = {id(c): c for c in callables}
+        self.persistent_load = persistent_load
+        self.encoding = encoding
+        self.memo = {}
+
+    def load(self):
+        """Return the object the pickle describes."""
+        self.stack, self.metastack = [], []
+        dispatch = self._DISPATCH
+        while True:
+            key = self.read(1)
+            if not key:
+                raise UnpicklingError("pickle data was truncated")
+            op = dispatch.get(key[0])
+            if op is None:
+                raise UnpicklingError(f"Unsupported operand {key[0]} ({_OPNAMES.get(key[0], 'unknown')})")
+            if op is WeightsUnpickler._stop:
+                return self._pop()
+            try:
+                op(self)
+            except (IndexError, KeyError) as e:
+                raise UnpicklingError(f"malformed pickle ({_OPNAMES[key[0]]}: {type(e).__name__} {e})") from None
+
+    def _take(self, n):
+        data = self.read(n)
+        if len(data) != n:
+            raise UnpicklingError("pickle data was truncated")
+        return data
+
+    def _unpack(self, fmt):
+        return struct.unpack(fmt, self._take(struct.calcsize(fmt)))[0]
+
+    def _pop(self):
+        if not self.stack:
+            raise UnpicklingError("unpickling stack underflow")
+        return self.stack.pop()
+
+    def _pop_mark(self):
+        if not self.metastack:
+            raise UnpicklingError("could not find MARK")
+        items, self.stack = self.stack, self.metastack.pop()
+        return items
+
+    def _stop(self):
+        pass
+
+    def _mark(self):
+        self.metastack.append(self.stack)
+        self.stack = []
+
+    def _proto(self):
+        if self._take(1)[0] > 5:
+            raise UnpicklingError("unsupported pickle protocol")
+
+    def _frame(self):
+        self._take(8)  # protocol-4 framing is advisory: opcodes are read one by one anyway
+
+    def _push(value):
+        return lambda self: self.stack.append(value() if callable(value) else value)
+
+    def _int(fmt):
+        return lambda self: self.stack.append(self._unpack(fmt))
+
+    def _long(fmt):
+        return lambda self: self.stack.append(
+            int.from_bytes(self._take(self._unpack(fmt)), "little", signed=True))
+
+    def _text(fmt):
+        return lambda self: self.stack.append(
+            str(self._take(self._unpack(fmt)), "utf-8", "surrogatepass"))
+
+    def _bytes(fmt):
+        return lambda self: self.stack.append(self._take(self._unpack(fmt)))
+
+    def _binstring(self):
+        data = self._take(self._unpack("<B"))
+        self.stack.append(data if self.encoding == "bytes" else data.decode(self.encoding))
+
+    def _tuple_n(n):
+        def op(self):
+            if len(self.stack) < n:
+                raise UnpicklingError("unpickling stack underflow")
+            items = tuple(self.stack[len(self.stack) - n:])
+            del self.stack[len(self.stack) - n:]
+            self.stack.append(items)
+        return op
+
+    def _tuple(self):
+        items = tuple(self._pop_mark())  # before self.stack is read: popping the mark replaces it
+        self.stack.append(items)
+
+    def _frozenset(self):
+        items = frozenset(self._pop_mark())
+        self.stack.append(items)
+
+    def _append(self):
+        item = self._pop()
+        self._target(list, "append to lists").append(item)
+
+    def _appends(self):
+        items = self._pop_mark()
+        self._target(list, "extend lists").extend(items)
+
+    def _setitem(self):
+        value, key = self._pop(), self._pop()
+        self._target(_SET_TARGETS, "SETITEM for dict, collections.OrderedDict, collections.Counter")[key] = value
+
+    def _setitems(self):
+        items = self._pop_mark()
+        target = self._target(_SET_TARGETS, "SETITEMS for dict, collections.OrderedDict, collections.Counter")
+        if len(items) % 2:
+            raise UnpicklingError("odd number of items for SETITEMS")
+        for i in range(0, len(items), 2):
+            target[items[i]] = items[i + 1]
+
+    def _additems(self):
+        items = self._pop_mark()
+        self._target(set, "add items to sets").update(items)
+
+    def _target(self, types, what):
+        if not self.stack:
+            raise UnpicklingError("unpickling stack underflow")
+        target = self.stack[-1]
+        if type(target) not in (types if isinstance(types, tuple) else (types,)):
+            raise UnpicklingError(f"Can only {what}, but got {type(target)}")
+        return target
+
+    def _global(self):
+        module = self.readline()[:-1].decode("utf-8")
+        name = self.readline()[:-1].decode("utf-8")
+        self.stack.append(self.find_global(module, name))
+
+    def _stack_global(self):
+        name, module = self._pop(), self._pop()
+        if type(module) is not str or type(name) is not str:
+            raise UnpicklingError("STACK_GLOBAL requires str")
+        self.stack.append(self.find_global(module, name))
+
+    def _callable(self, func, opname):
+        if self.callables.get(id(func)) is not func:
+            raise UnpicklingError(f"Trying to call {opname} for unrecognized function {func!r}")
+        return func
+
+    def _reduce(self):
+        args = self._pop()
+        func = self._callable(self._pop(), "reduce")
+        if type(args) is not tuple:
+            raise UnpicklingError("REDUCE arguments must be a tuple")
+        self.stack.append(func(*args))
+
+    def _newobj(self):
+        args = self._pop()
+        cls = self._callable(self._pop(), "NEWOBJ")
+        if not isinstance(cls, type) or type(args) is not tuple:
+            raise UnpicklingError(f"NEWOBJ needs a class and a tuple, got {cls!r}")
+        self.stack.append(cls.__new__(cls, *args))
+
+    def _build(self):
+        state = self._pop()
+        inst = self._target(OrderedDict, "build OrderedDict (other types are not allowed)")
+        if type(state) is not dict or not all(type(k) is str for k in state):
+            raise UnpicklingError("BUILD state for an OrderedDict must be a dict with str keys")
+        inst.__dict__.update(state)
+
+    def _binpersid(self):
+        pid = self._pop()
+        if type(pid) is not tuple or not pid or pid[0] not in ("storage", b"storage"):
+            raise UnpicklingError(f"Only persistent_load of storage is allowed, but got {pid!r:.80}")
+        self.stack.append(self.persistent_load(pid))
+
+    def _get(fmt):
+        return lambda self: self.stack.append(self.memo[self._unpack(fmt)])
+
+    def _put(fmt):
+        def op(self):
+            if not self.stack:
+                raise UnpicklingError("unpickling stack underflow")
+            self.memo[self._unpack(fmt) if fmt else len(self.memo)] = self.stack[-1]
+        return op
+
+    _DISPATCH = {
+        0x80: _proto, 0x95: _frame, 0x2E: _stop, 0x28: _mark,
+        0x4E: _push(None), 0x88: _push(True), 0x89: _push(False),
+        0x29: _push(()), 0x5D: _push(list), 0x7D: _push(dict), 0x8F: _push(set),
+        0x4A: _int("<i"), 0x4B: _int("<B"), 0x4D: _int("<H"), 0x47: _int(">d"),
+        0x8A: _long("<B"), 0x8B: _long("<i"),
+        0x58: _text("<I"), 0x8C: _text("<B"), 0x8D: _text("<Q"),
+        0x43: _bytes("<B"), 0x42: _bytes("<I"), 0x8E: _bytes("<Q"), 0x55: _binstring,
+        0x74: _tuple, 0x85: _tuple_n(1), 0x86: _tuple_n(2), 0x87: _tuple_n(3), 0x91: _frozenset,
+        0x61: _append, 0x65: _appends, 0x73: _setitem, 0x75: _setitems, 0x90: _additems,
+        0x63: _global, 0x93: _stack_global, 0x52: _reduce, 0x81: _newobj, 0x62: _build,
+        0x51: _binpersid, 0x68: _get("<B"), 0x6A: _get("<I"),
+        0x71: _put("<B"), 0x72: _put("<I"), 0x94: _put(None),
+    }
+    del _push, _int, _long, _text, _bytes, _tuple_n, _get, _put
