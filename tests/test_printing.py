@@ -312,3 +312,61 @@ def test_non_contiguous_views():
     base = np.random.default_rng(9).standard_normal((6, 8, 4)).astype(np.float32)
     for view in [base.T, base[::2, 1::3], base[:, :, 0], base[..., ::-1], np.asfortranarray(base)]:
         assert_same(view)
+
+
+# --- through the public API: repr(ember.tensor(...)) ---------------------------------------------
+
+def _both(build):
+    """Build the same tensor with ember and with torch; return both reprs, torch's respelled."""
+    import ember
+    return repr(build(ember)), repr(build(torch)).replace("torch.", "ember.")
+
+
+@pytest.mark.parametrize("build", [
+    lambda m: m.tensor([51.2, 512.0, 0.0512]),
+    lambda m: m.tensor(27.0),
+    lambda m: m.tensor([[1.0606, -0.1873], [1.7177, -1.3912]], requires_grad=True),
+    lambda m: m.tensor([-1037.7939, -193.1925, -91.6601], requires_grad=True) * m.tensor(1.0),
+    lambda m: m.tensor([1.0, 2.0], requires_grad=True) + 1,
+    lambda m: m.tensor([1, 2, 3]),
+    lambda m: m.tensor([True, False]),
+    lambda m: m.tensor([1.5, -2.0], dtype=m.float16, requires_grad=True),
+    lambda m: m.tensor([[1, -2], [100, 4]], dtype=m.int8),
+    lambda m: m.tensor([1.0, 2.0], dtype=m.float64),
+    lambda m: m.zeros(0, 3),
+    lambda m: m.zeros(0, dtype=m.int64),
+    lambda m: m.arange(2000.0).reshape(40, 50),
+    lambda m: m.arange(30),
+    lambda m: m.ones(2, 3, 4, dtype=m.uint8),
+])
+def test_repr_through_ember(build):
+    ours, theirs = _both(build)
+    assert ours == theirs
+
+
+def test_str_and_format_through_ember():
+    import ember
+    t = ember.tensor([[0.5, 1e-7], [3.0, -4.0]])
+    expected = str(torch.tensor([[0.5, 1e-7], [3.0, -4.0]]))
+    assert str(t) == expected
+    assert f"{t}" == expected
+
+
+def test_default_dtype_through_ember():
+    import ember
+    torch.set_default_dtype(torch.float64)
+    ember.set_default_dtype(ember.float64)
+    for build in [lambda m: m.tensor([1.5, 2.0]), lambda m: m.tensor([1.5], dtype=m.float32),
+                  lambda m: m.zeros(0, 2, dtype=m.float32), lambda m: m.zeros(0, 2)]:
+        ours, theirs = _both(build)
+        assert ours == theirs
+
+
+@pytest.mark.skipif(not hasattr(__import__("ember"), "set_printoptions"),
+                    reason="ember/__init__.py does not re-export set_printoptions yet")
+def test_set_printoptions_through_ember():
+    import ember
+    ember.set_printoptions(precision=2, threshold=5, edgeitems=1)
+    torch.set_printoptions(precision=2, threshold=5, edgeitems=1)
+    ours, theirs = _both(lambda m: m.arange(10.0) / 3)
+    assert ours == theirs
