@@ -17,7 +17,8 @@ from . import autograd
 
 # elementwise
 from .ops.elementwise import (abs, absolute, add, cos, div, divide, exp, log, mul, multiply, neg, negative, pow,
-                              reciprocal, relu, rsub, sigmoid, sin, sqrt, square, sub, subtract, tanh,
+                              maximum, minimum, reciprocal, relu, rsub, sigmoid, sign, sin, sqrt, square, sub, subtract,
+                              tanh, where,
                               true_divide)
 # comparison
 from .ops.comparison import (allclose, eq, equal, ge, greater, greater_equal, gt, isclose, isfinite, isinf,

@@ -27,19 +27,32 @@ _new = object.__new__
 
 
 class Samples:
-    """Test metadata: how the generated tests build inputs for an op (read only by tests/ops)."""
+    """Test metadata, read only by the generated tests (tests/ops/test_generated.py).
 
-    def __init__(self, arity=1, broadcast=False, domain=None, dtypes=("float32", "float64"),
-                 cases=None, grad=True, gradgrad=True, torch_name=None, rtol=None, atol=None):
-        self.arity = arity              # number of tensor inputs in the default cases
-        self.broadcast = broadcast      # also test broadcast shapes
-        self.domain = domain            # (low, high) for input values, e.g. (0.1, 2) for log
+    ``call`` names the public function both in ember and in torch (``"mul"``), or a method
+    (``"Tensor.view"``). Default cases come from ``arity`` (tensor inputs of standard shapes,
+    0-d, empty, and broadcast pairs when ``broadcast``), crossed with ``kwargs`` (a dict or a list
+    of dicts of non-tensor arguments). ``cases(make)`` replaces them: it returns a list of
+    ``(args, kwargs)`` where ``make(shape, low=None, high=None, dtype=None)`` builds a NumPy input.
+    """
+
+    def __init__(self, call, arity=1, broadcast=False, domain=(-2.0, 2.0), dtypes=("float32", "float64"),
+                 kwargs=None, cases=None, grad=True, gradgrad=True, empty=True, zero_dim=True, torch_call=None,
+                 rtol=None, atol=None, numeric=True):
+        self.call = call
+        self.torch_call = torch_call or call
+        self.arity = arity
+        self.broadcast = broadcast
+        self.domain = domain
         self.dtypes = dtypes
-        self.cases = cases              # callable(make) -> list of (args, kwargs); overrides arity
-        self.grad = grad
-        self.gradgrad = gradgrad
-        self.torch_name = torch_name
-        self.rtol, self.atol = rtol, atol
+        self.kwargs = kwargs
+        self.cases = cases
+        self.grad = grad            # compare input gradients with torch and numerically
+        self.gradgrad = gradgrad    # also compare second derivatives with torch
+        self.empty = empty
+        self.zero_dim = zero_dim
+        self.rtol, self.atol = rtol, atol  # widen only with a comment saying why
+        self.numeric = numeric
 
 
 class _Discard:

@@ -15,7 +15,7 @@ from ._op import Op, Samples, apply, apply_binary, apply_unary, broadcast_error
 class Add(Op):
     """Elementwise sum, broadcast."""
     node_name = "AddBackward0"
-    samples = Samples(arity=2, broadcast=True)
+    samples = Samples("add", arity=2, broadcast=True)
 
     def forward(ctx, x, y):
         return x + y
@@ -39,7 +39,7 @@ class AddScaled(Op):
 class Sub(Op):
     """Elementwise difference, broadcast."""
     node_name = "SubBackward0"
-    samples = Samples(arity=2, broadcast=True)
+    samples = Samples("sub", arity=2, broadcast=True)
 
     def forward(ctx, x, y):
         return x - y
@@ -74,7 +74,7 @@ class RSub(Op):
 class Mul(Op):
     """Elementwise product, broadcast."""
     node_name = "MulBackward0"
-    samples = Samples(arity=2, broadcast=True)
+    samples = Samples("mul", arity=2, broadcast=True)
     saves = ("x", "y")
 
     def forward(ctx, x, y):
@@ -88,7 +88,7 @@ class Div(Op):
     """Elementwise true division, broadcast."""
     node_name = "DivBackward0"
     float_only = True
-    samples = Samples(arity=2, broadcast=True, domain=(0.5, 2.0))
+    samples = Samples("div", arity=2, broadcast=True, domain=(0.5, 2.0))
     saves = ("x", "y")
 
     def forward(ctx, x, y):
@@ -102,7 +102,7 @@ class Div(Op):
 class Neg(Op):
     """Elementwise negation."""
     node_name = "NegBackward0"
-    samples = Samples()
+    samples = Samples("neg")
 
     def forward(ctx, x):
         return -x
@@ -114,7 +114,7 @@ class Neg(Op):
 class PowScalar(Op):
     """``input ** exponent`` for a scalar exponent."""
     node_name = "PowBackward0"
-    samples = Samples(domain=(0.5, 2.0))
+    samples = Samples("pow", domain=(0.5, 2.0), kwargs=[{"exponent": 2}, {"exponent": 2.5}, {"exponent": -1.5}])
     saves = ("x", "exponent")
 
     def forward(ctx, x, exponent):
@@ -130,7 +130,7 @@ class PowTensor(Op):
     """``input ** exponent`` for a tensor exponent."""
     node_name = "PowBackward1"
     saves = ("x", "y", "out")
-    samples = Samples(arity=2, broadcast=True, domain=(0.5, 2.0))
+    samples = Samples("pow", arity=2, broadcast=True, domain=(0.5, 2.0))
 
     def forward(ctx, x, y):
         return x ** y
@@ -294,7 +294,7 @@ class Exp(Op):
     node_name = "ExpBackward0"
     float_only = True
     saves = ("out",)
-    samples = Samples()
+    samples = Samples("exp")
 
     def forward(ctx, x):
         return np.exp(x)
@@ -308,7 +308,7 @@ class Log(Op):
     node_name = "LogBackward0"
     float_only = True
     saves = ("x",)
-    samples = Samples(domain=(0.1, 3.0))
+    samples = Samples("log", domain=(0.1, 3.0))
 
     def forward(ctx, x):
         return np.log(x)
@@ -322,7 +322,7 @@ class Sqrt(Op):
     node_name = "SqrtBackward0"
     float_only = True
     saves = ("out",)
-    samples = Samples(domain=(0.1, 3.0))
+    samples = Samples("sqrt", domain=(0.1, 3.0))
 
     def forward(ctx, x):
         return np.sqrt(x)
@@ -336,7 +336,7 @@ class Reciprocal(Op):
     node_name = "ReciprocalBackward0"
     float_only = True
     saves = ("out",)
-    samples = Samples(domain=(0.5, 2.0))
+    samples = Samples("reciprocal", domain=(0.5, 2.0))
 
     def forward(ctx, x):
         return np.reciprocal(x)
@@ -373,7 +373,7 @@ class Sin(Op):
     node_name = "SinBackward0"
     float_only = True
     saves = ("x",)
-    samples = Samples()
+    samples = Samples("sin")
 
     def forward(ctx, x):
         return np.sin(x)
@@ -387,7 +387,7 @@ class Cos(Op):
     node_name = "CosBackward0"
     float_only = True
     saves = ("x",)
-    samples = Samples()
+    samples = Samples("cos")
 
     def forward(ctx, x):
         return np.cos(x)
@@ -401,7 +401,7 @@ class Tanh(Op):
     node_name = "TanhBackward0"
     float_only = True
     saves = ("out",)
-    samples = Samples()
+    samples = Samples("tanh")
 
     def forward(ctx, x):
         return np.tanh(x)
@@ -433,7 +433,7 @@ class Sigmoid(Op):
     node_name = "SigmoidBackward0"
     float_only = True
     saves = ("out",)
-    samples = Samples()
+    samples = Samples("sigmoid", domain=(-8.0, 8.0))
 
     def forward(ctx, x):
         # split by sign so that exp never overflows
@@ -448,7 +448,7 @@ class Relu(Op):
     """Elementwise ``max(x, 0)``; the subgradient at 0 is 0, as in PyTorch."""
     node_name = "ReluBackward0"
     saves = ("out",)
-    samples = Samples()
+    samples = Samples("relu")
 
     def forward(ctx, x):
         return np.maximum(x, 0, dtype=x.dtype)
@@ -461,7 +461,7 @@ class Abs(Op):
     """Elementwise absolute value; the subgradient at 0 is 0."""
     node_name = "AbsBackward0"
     saves = ("x",)
-    samples = Samples()
+    samples = Samples("abs")
 
     def forward(ctx, x):
         return np.abs(x)
@@ -554,7 +554,7 @@ def type_(input, dtype=None):
 class Sign(Op):
     """Elementwise sign (-1, 0 or 1); its gradient is zero."""
     node_name = "SignBackward0"
-    samples = Samples(grad=True)
+    samples = Samples("sign")
 
     def forward(ctx, x):
         return np.sign(x)
@@ -615,7 +615,7 @@ class Maximum(Op):
     """Elementwise maximum; ties split the gradient evenly, as in PyTorch."""
     node_name = "MaximumBackward0"
     saves = ("x", "y")
-    samples = Samples(arity=2, broadcast=True)
+    samples = Samples("maximum", arity=2, broadcast=True)
 
     def forward(ctx, x, y):
         return np.maximum(x, y)
@@ -628,7 +628,7 @@ class Minimum(Op):
     """Elementwise minimum; ties split the gradient evenly, as in PyTorch."""
     node_name = "MinimumBackward0"
     saves = ("x", "y")
-    samples = Samples(arity=2, broadcast=True)
+    samples = Samples("minimum", arity=2, broadcast=True)
 
     def forward(ctx, x, y):
         return np.minimum(x, y)

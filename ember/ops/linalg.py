@@ -5,11 +5,19 @@ from .._tensor import Tensor, _wrap
 from ._op import Op, Samples, apply
 
 
+def _mm_cases(make):
+    return [((make((3, 4)), make((4, 5))), {}), ((make((1, 1)), make((1, 1))), {}), ((make((2, 0)), make((0, 3))), {})]
+
+
+def _dot_cases(make):
+    return [((make((5,)), make((5,))), {}), ((make((0,)), make((0,))), {})]
+
+
 class MatMul(Op):
     """The matrix product of two tensors of 2 or more dimensions, batch dims broadcast."""
     node_name = "MmBackward0"
     saves = ("x", "y")
-    samples = Samples(arity=2)
+    samples = Samples("mm", arity=2, empty=False, zero_dim=False, cases=_mm_cases)
 
     def forward(ctx, x, y):
         return np.matmul(x, y)
@@ -62,7 +70,7 @@ class Dot(Op):
     """Inner product of two 1-D tensors."""
     node_name = "DotBackward0"
     saves = ("x", "y")
-    samples = Samples(arity=2)
+    samples = Samples("dot", cases=_dot_cases)
 
     def forward(ctx, x, y):
         return np.asarray(np.dot(x, y))

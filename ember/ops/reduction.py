@@ -32,7 +32,7 @@ def _restore(xp, grad, in_shape, dims, keepdim):
 class Sum(Op):
     """Sum of all elements."""
     node_name = "SumBackward0"
-    samples = Samples()
+    samples = Samples("sum")
 
     def forward(ctx, x, dims, keepdim, np_dtype):
         ctx.in_shape = x.shape
@@ -70,7 +70,7 @@ class Mean(Op):
     """Mean of all elements."""
     node_name = "MeanBackward0"
     float_only = True
-    samples = Samples()
+    samples = Samples("mean")
 
     def forward(ctx, x, dims, keepdim):
         ctx.in_shape = x.shape
@@ -80,7 +80,8 @@ class Mean(Op):
         return np.asarray(np.mean(x, axis=dims, keepdims=keepdim))
 
     def backward(ctx, xp, grad):
-        return (_restore(xp, grad / ctx.count, ctx.in_shape, ctx.dims, ctx.keepdim),)
+        # expand first, then divide: an empty input then gets an empty gradient, never 0/0
+        return (_restore(xp, grad, ctx.in_shape, ctx.dims, ctx.keepdim) / ctx.count,)
 
 
 class MeanDim(Mean):

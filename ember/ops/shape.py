@@ -33,10 +33,19 @@ def _infer_shape(shape, numel):
     return shape
 
 
+def _view_cases(make):
+    return [((make((3, 4)), (12,)), {}), ((make((3, 4)), (2, -1)), {}), ((make(()), (1,)), {}),
+            ((make((0, 3)), (3, 0)), {})]
+
+
+def _permute_cases(make):
+    return [((make((2, 3, 4)), (2, 0, 1)), {}), ((make(()), ()), {}), ((make((0, 3)), (1, 0)), {})]
+
+
 class View(Op):
     """The same elements seen with another shape (``view``, and ``reshape`` when no copy is needed)."""
     node_name = "ViewBackward0"
-    samples = Samples()
+    samples = Samples("Tensor.view", cases=_view_cases)
 
     def forward(ctx, x, shape):
         ctx.in_shape = x.shape
@@ -140,7 +149,7 @@ def squeeze(input, dim=None):
 class Unsqueeze(Op):
     """A size-one dimension inserted."""
     node_name = "UnsqueezeBackward0"
-    samples = Samples()
+    samples = Samples("unsqueeze", kwargs=[{"dim": 0}, {"dim": -1}])
 
     def forward(ctx, x, dim):
         ctx.dim = dim
@@ -165,7 +174,7 @@ def _inverse(perm):
 class Permute(Op):
     """Dimensions reordered."""
     node_name = "PermuteBackward0"
-    samples = Samples()
+    samples = Samples("permute", cases=_permute_cases)
 
     def forward(ctx, x, dims):
         ctx.dims = dims
@@ -270,7 +279,7 @@ def broadcast_to(input, size):
 class Clone(Op):
     """A copy of the data."""
     node_name = "CloneBackward0"
-    samples = Samples()
+    samples = Samples("clone")
 
     def forward(ctx, x):
         return x.copy()
