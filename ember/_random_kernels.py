@@ -123,59 +123,121 @@ _COS_P = [_F32(2.443315711809948e-5), _F32(-1.388731625493765e-3), _F32(4.166664
 _FOPI = _F32(1.27323954473516)
 
 
-def avx_log(u):
-    """``log256_ps`` for float32 u in (0, 1], with GCC's fma contractions."""
+class _Fma:
+    """fma(a, b, c) rounded to float32, a*b + c computed once in float64 scratch: exact for the
+    avx_mathfun chains below, whose float64 sums never land on a float32 midpoint for any of the 2**24
+    possible inputs (checked exhaustively against the correctly rounded fma32; see tests)."""
+
+    def __init__(self, n):
+        self._t = np.empty(n)
+        self._b = np.empty(n)
+
+    def __call__(self, a, b, c, out):
+        t = self._t[:out.size]
+        np.copyto(t, a)  # a scalar a broadcasts: the first Horner step starts from a constant
+        if isinstance(b, np.ndarray) and b.dtype == np.float32:
+            np.copyto(self._b[:out.size], b)
+            b = self._b[:out.size]
+        t *= b
+        t += c
+        np.copyto(out, t, casting="unsafe")
+        return out
+
+
+def avx_log(u, fma):
+    """``log256_ps`` for float32 u in (0, 1], with GCC's fma contractions (new array)."""
     bits = u.view(np.int32)
     e = ((bits >> 23) - 126).astype(_F32)
-    x = ((bits & ~0x7F800000) | 0x3F000000).view(_F32)
-    small = x < _SQRTHF
+    xb = (bits & ~0x7F800000) | 0x3F000000
+    small = xb < _SQRTHF.view(np.int32)      # positive floats order as their bit patterns
     e -= small
-    x = np.where(small, x + x, x) - _F32(1)  # both branches exact, as (x - 1) + x in the original
+    xb += small.view(np.int8).astype(np.int32) << 23  # doubles x where x < sqrt(1/2): exact
+    x = xb.view(_F32)
+    x -= _F32(1)
     z = x * x
-    y = np.full_like(x, _LOG_P[0])
-    for p in _LOG_P[1:]:
-        y = fma32(y, x, p, tiny=False)
-    y = fma32(y * x, z, e * _LOG_Q1, tiny=False)
-    y = y - z * _F32(0.5)
-    return fma32(e, _LOG_Q2, x + y, tiny=False)
+    x64 = x.astype(np.float64)
+    y = np.empty_like(x)
+    fma(_LOG_P[0], x64, np.float64(_LOG_P[1]), y)
+    for p in _LOG_P[2:]:
+        fma(y, x64, np.float64(p), y)
+    y *= x
+    fma(y, z, e * _LOG_Q1, y)
+    y -= z * _F32(0.5)
+    x += y
+    x += e * _LOG_Q2  # e has <= 5 bits and Q2 9, so the product is exact and the fused add is this add
+    return x
 
 
-def avx_sincos(theta):
+def avx_sincos(theta, fma):
     """``sincos256_ps`` for float32 theta >= 0, with GCC's fma contractions: (sin, cos)."""
     j = (theta * _FOPI).astype(np.int32)
-    j = (j + 1) & ~1
+    j += 1
+    j &= ~1
     y = j.astype(_F32)
-    x = theta
-    for dp in _DP:
-        x = fma32(y, dp, x, tiny=False)
+    x = theta + y * _DP[0]  # y <= 8 is even: y*DP1 and y*DP2 are exact, so these adds are the fmas
+    x += y * _DP[1]
+    fma(y, np.float64(_DP[2]), x, x)
     z = x * x
-    yc = np.full_like(z, _COS_P[0])
-    ys = np.full_like(z, _SIN_P[0])
-    for pc, ps in zip(_COS_P[1:], _SIN_P[1:]):
-        yc = fma32(yc, z, pc, tiny=False)
-        ys = fma32(ys, z, ps, tiny=False)
-    yc = fma32(yc * z, z, -(z * _F32(0.5)), tiny=False) + _F32(1)
-    ys = fma32(ys * z, x, x, tiny=False)
-    first = (j & 2) == 0
-    sin = np.where(first, ys, yc)
-    cos = np.where(first, yc, ys)
-    sin = np.where((j & 4) != 0, -sin, sin)
-    cos = np.where((~(j - 2) & 4) != 0, -cos, cos)
+    z64 = z.astype(np.float64)
+    yc = fma(_COS_P[0], z64, np.float64(_COS_P[1]), np.empty_like(z))
+    ys = fma(_SIN_P[0], z64, np.float64(_SIN_P[1]), np.empty_like(z))
+    fma(yc, z64, np.float64(_COS_P[2]), yc)
+    fma(ys, z64, np.float64(_SIN_P[2]), ys)
+    yc *= z
+    ys *= z
+    z *= _F32(-0.5)  # exact; the cosine's "- z*0.5" becomes the fused addend
+    fma(yc, z64, z, yc)
+    yc += _F32(1)
+    fma(ys, x, x, ys)
+    sin, cos = yc.copy(), ys.copy()
+    first = (j & 2) == 0                     # the sine polynomial serves sin, the cosine one cos
+    np.copyto(sin, ys, where=first)
+    np.copyto(cos, yc, where=first)
+    sin.view(np.int32)[...] ^= (j & 4) << 29
+    j -= 2
+    np.invert(j, out=j)
+    j &= 4
+    j <<= 29
+    cos.view(np.int32)[...] ^= j
     return sin, cos
+
+
+def _scaled(v, std, mean, fma):
+    """fma(v, std, mean), with the exact shortcuts for mean 0 (one rounding of the product)."""
+    if mean == 0:
+        return v * std + v.dtype.type(0)  # + 0 turns -0 into +0 as the fused add does
+    return fma(v, std, mean)
+
+
+_CHUNK = 1 << 14  # pairs per pass: keeps the float64 scratch in L2; fresh big arrays page-fault
 
 
 def box_muller16(d, mean, std):
     """PyTorch's ``NormalFill16`` over each 16-block of d (float32 or float64), in place."""
     blocks = d.reshape(-1, 2, 8)
-    u1 = 1 - blocks[:, 0, :]
-    u2 = blocks[:, 1, :]
+    step = _CHUNK // 8
     if d.dtype == np.float32:
-        radius = np.sqrt(_F32(-2) * avx_log(u1))
-        sin, cos = avx_sincos(_F32(2 * math.pi) * u2)
-        blocks[:, 0, :] = fma32(radius * cos, _F32(std), _F32(mean))
-        blocks[:, 1, :] = fma32(radius * sin, _F32(std), _F32(mean))
+        std, mean, fma = _F32(std), _F32(mean), _Fma(min(_CHUNK, blocks.shape[0] * 8))
+        for i in range(0, blocks.shape[0], step):
+            _normal_fill_f32(blocks[i:i + step], mean, std, fma)
     else:
-        radius = np.sqrt(-2.0 * libm("log")(u1))
-        theta = (2.0 * math.pi) * u2
-        blocks[:, 0, :] = fma64(radius * libm("cos")(theta), std, mean)
-        blocks[:, 1, :] = fma64(radius * libm("sin")(theta), std, mean)
+        for i in range(0, blocks.shape[0], step):
+            _normal_fill_f64(blocks[i:i + step], float(mean), float(std))
+
+
+def _normal_fill_f32(blocks, mean, std, fast):
+    u1 = (_F32(1) - blocks[:, 0, :]).reshape(-1)
+    radius = np.sqrt(_F32(-2) * avx_log(u1, fast))
+    theta = _F32(2 * math.pi) * blocks[:, 1, :].reshape(-1)
+    sin, cos = avx_sincos(theta, fast)
+    cos *= radius
+    sin *= radius
+    blocks[:, 0, :] = _scaled(cos, std, mean, fma32).reshape(-1, 8)
+    blocks[:, 1, :] = _scaled(sin, std, mean, fma32).reshape(-1, 8)
+
+
+def _normal_fill_f64(blocks, mean, std):
+    radius = np.sqrt(-2.0 * libm("log")(1 - blocks[:, 0, :]))
+    theta = (2.0 * math.pi) * blocks[:, 1, :]
+    blocks[:, 0, :] = _scaled(radius * libm("cos")(theta), std, mean, fma64)
+    blocks[:, 1, :] = _scaled(radius * libm("sin")(theta), std, mean, fma64)

@@ -54,8 +54,8 @@ class Generator:
     @property
     def device(self):
         """The device of the generator (always cpu)."""
-        from . import _device_cpu
-        return _device_cpu()
+        from .device import device
+        return device("cpu")
 
     # ------------------------------------------------------------------ seeding and state
     def manual_seed(self, seed):
@@ -160,19 +160,34 @@ class Generator:
         return (hi << 32) | lo
 
     def _u64(self, n):
-        w = self._words(2 * n).astype(np.uint64)
-        return (w[0::2] << np.uint64(32)) | w[1::2]
+        """n 64-bit draws (``random64()``) as uint64, built in the words' own memory."""
+        v = self._words(2 * n).view(np.uint64)  # little-endian: (second << 32) | first
+        for c in _chunks(n):
+            first = v[c] & np.uint64(0xFFFFFFFF)
+            v[c] >>= np.uint64(32)
+            v[c] |= first << np.uint64(32)
+        return v
 
     def _unit24(self, n):
         """n floats in [0, 1) with 24 random bits, one word each (uniform_real<float>)."""
-        return (self._words(n) & 0xFFFFFF).astype(np.float32) * np.float32(2.0 ** -24)
+        w = self._words(n)
+        w &= 0xFFFFFF
+        out = w.view(np.float32)  # converted in place: fresh large arrays cost page faults
+        np.copyto(out, w, casting="unsafe")
+        out *= np.float32(2.0 ** -24)
+        return out
 
     def _unit53(self, n):
         """n doubles in [0, 1) with 53 random bits, two words each (uniform_real<double>)."""
-        w = self._words(2 * n)
-        hi = (w[0::2] & 0x1FFFFF).astype(np.float64) * (2.0 ** -21)
-        hi += w[1::2] * (2.0 ** -53)  # exact: both halves and their sum fit in 53 bits
-        return hi
+        v = self._words(2 * n).view(np.uint64)  # (lo << 32) | hi, lo being the second draw
+        out = v.view(np.float64)
+        for c in _chunks(n):
+            hi = (v[c] & np.uint64(0x1FFFFF)).astype(np.float64)
+            hi *= 2.0 ** 32
+            hi += v[c] >> np.uint64(32)  # exact: the 53-bit integer fits a double
+            out[c] = hi
+        out *= 2.0 ** -53
+        return out
 
     # ------------------------------------------------------------------ distributions
     def _uniform(self, shape, np_dtype, low=0.0, high=1.0):
@@ -181,17 +196,22 @@ class Generator:
         n = _numel(shape)
         if np_dtype == np.float64:
             lo, hi = float(low), float(high)
-            x = self._unit53(n)
-            out = x * hi if lo == 0.0 else _k.fma64(x, hi - lo, lo)
+            out = self._unit53(n)
+            if lo == 0.0:
+                out *= hi
+            else:
+                for c in _chunks(n):
+                    out[c] = _k.fma64(out[c], hi - lo, lo)
             to_s, from_s = hi, lo
         else:
             lo, hi = np.float32(low), np.float32(high)
-            x = self._unit24(n)
-            out = _fma32_uniform(x, hi - lo, lo)
+            out = _fma32_uniform(self._unit24(n), hi - lo, lo)
             to_s, from_s = np_dtype.type(high), np_dtype.type(low)
         out = out.astype(np_dtype, copy=False)
         if not (lo == 0.0 and hi == 1.0):
-            out[out == to_s] = from_s  # the kernel's clamp when rounding reaches the upper bound
+            for c in _chunks(n):  # the kernel's clamp when rounding reaches the upper bound
+                part = out[c]
+                part[part == to_s] = from_s
         return out.reshape(shape)
 
     def _normal(self, shape, np_dtype, mean=0.0, std=1.0, contiguous=True):
@@ -300,14 +320,25 @@ class Generator:
 
 
 def _fma32_uniform(x, span, lo):
-    """fma(x, span, lo) in float32 for x = k * 2**-24; skips the tie check when the sum is exact."""
+    """fma(x, span, lo) in float32, in place, for x = k * 2**-24; skips the tie check when exact."""
     if lo == 0:
-        return x * span
-    # x*span has bits from 2**(e_span-47); the float64 sum is exact when it spans <= 53 bits
+        x *= span
+        return x
+    # x*span has bits down to 2**(e_span-48); the float64 sum is exact when it spans <= 53 bits
     e_s, e_l = math.frexp(float(span))[1], math.frexp(float(lo))[1]
-    if span != 0 and max(e_s, e_l) + 2 - min(e_s - 48, e_l - 24) <= 53:
-        return (x * np.float64(span) + float(lo)).astype(np.float32)
-    return _k.fma32(x, span, lo)
+    exact = span != 0 and max(e_s, e_l) + 2 - min(e_s - 48, e_l - 24) <= 53
+    for c in _chunks(x.size):
+        if exact:
+            t = x[c] * np.float64(span)
+            t += float(lo)
+            x[c] = t
+        else:
+            x[c] = _k.fma32(x[c], span, lo)
+    return x
+
+
+def _chunks(n, size=1 << 16):
+    return [slice(i, i + size) for i in range(0, n, size)]
 
 
 def _shape(shape):
