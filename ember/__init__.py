@@ -14,6 +14,11 @@ from ._creation import (arange, as_tensor, asarray, empty, empty_like, eye, from
 from .autograd.grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled,
                                  no_grad, set_grad_enabled)
 from . import autograd
+from ._printing import set_printoptions
+from .random import (Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed,
+                     set_rng_state)
+from .ops.sampling import (bernoulli, multinomial, normal, rand, rand_like, randint, randint_like, randn,
+                           randn_like, randperm)
 
 # elementwise
 from .ops.elementwise import (abs, absolute, add, cos, div, divide, exp, log, mul, multiply, neg, negative, pow,
@@ -62,5 +67,8 @@ def is_floating_point(input):
     """Return True if the dtype of ``input`` is a floating point type."""
     return input.is_floating_point()
 
+
+# subpackages that `import torch` makes available as attributes
+from . import optim, random, utils  # noqa: E402
 
 __version__ = "0.1.0"

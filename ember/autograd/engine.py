@@ -9,6 +9,7 @@ Without ``create_graph`` the pass runs on NumPy arrays (``_numpy_api``); with it
 (``_ember_api``), recording a graph of the backward itself.
 """
 import heapq
+import re
 import weakref
 
 from .grad_mode import _state
@@ -98,12 +99,13 @@ def _unpack(node, raw):
         if isinstance(value, Tensor):
             box = value._vc
             if (box[0] if box is not None else 0) != version:
-                raise RuntimeError(MODIFIED_MESSAGE.format(what=_describe(value), now=box[0], then=version))
+                raise RuntimeError(MODIFIED_MESSAGE.format(what=_describe_array(value._data), origin=_origin(value),
+                                                           now=box[0], then=version))
             out.append(value._data if raw else value)
         elif version is not None and type(version) is list:  # the node's own output
             if version[0]:
                 raise RuntimeError(MODIFIED_MESSAGE.format(
-                    what=f"{_describe_array(value)}, which is output 0 of {node.node_name}",
+                    what=_describe_array(value), origin=f", which is output 0 of {_short(node.node_name)}",
                     now=version[0], then=0))
             if raw:
                 out.append(value)
@@ -123,11 +125,13 @@ def _describe_array(array):
     return f"torch.{names.get(array.dtype.char, 'Float')}Tensor {list(array.shape)}"
 
 
-def _describe(t):
-    text = _describe_array(t._data)
-    if t._node is not None:
-        text += f", which is output {t._out_nr} of {t._node.node_name}"
-    return text
+def _short(node_name):
+    # PyTorch names the op, not the node, in this message: "output 0 of Exp"
+    return re.sub(r"Backward\d*$", "", node_name)
+
+
+def _origin(t):
+    return "" if t._node is None else f", which is output {t._out_nr} of {_short(t._node.node_name)}"
 
 
 def _sum_to(xp, g, shape, dtype):

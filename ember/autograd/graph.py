@@ -19,8 +19,9 @@ FREED_MESSAGE = (
 
 MODIFIED_MESSAGE = (
     "one of the variables needed for gradient computation has been modified by an inplace operation: "
-    "[{what}] is at version {now}; expected version {then} instead. Hint: enable anomaly detection to "
-    "find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True).")
+    "[{what}]{origin}, is at version {now}; expected version {then} instead. Hint: enable anomaly detection "
+    "to find the operation that failed to compute its gradient, with "
+    "torch.autograd.set_detect_anomaly(True, check_nan=False).")
 
 
 class _Freed:
@@ -73,9 +74,6 @@ class Node:
         """Return the node's name, as PyTorch prints it (``MulBackward0``)."""
         return self.node_name
 
-    def __repr__(self):
-        return f"<{self.node_name} object at {hex(id(self))}>"
-
     @property
     def metadata(self):
         """A dict for user metadata attached to this node."""
@@ -119,6 +117,7 @@ class AccumulateGrad(Node):
     """The node that accumulates a leaf tensor's gradient into its ``.grad``."""
 
     __slots__ = ("variable",)
+    __module__ = "builtins"  # repr as PyTorch's: <AccumulateGrad object at 0x...>
     node_name = "AccumulateGrad"
 
     def __init__(self, variable):

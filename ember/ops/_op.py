@@ -11,6 +11,7 @@ is recorded it receives a throwaway ctx); ``backward`` returns one gradient per 
 tuple), in the output's broadcast shape: the engine sums it to the input's shape.
 """
 import inspect
+import types
 
 import numpy as np
 
@@ -75,10 +76,18 @@ class Op(Node):
     samples = None
     public = None         # the public functions that reach this op, for the binding check
 
-    def __init_subclass__(cls, **kwargs):
+    def __init_subclass__(cls, node_type=False, **kwargs):
         super().__init_subclass__(**kwargs)
+        if node_type:
+            return
         params = list(inspect.signature(cls.forward).parameters)[1:]
         cls._save_index = tuple(-1 if name == "out" else params.index(name) for name in cls.saves)
+        # The graph holds instances of a subclass named as PyTorch names the node, so that
+        # print(y.grad_fn) and IPython's echo show exactly what they show for torch
+        # (<MulBackward0 object at 0x...>, <MulBackward0 at 0x...>).
+        cls._node_type = types.new_class(cls.node_name, (cls,), {"node_type": True},
+                                         lambda ns: ns.update(__slots__=(), __module__="builtins",
+                                                              __qualname__=cls.node_name))
 
     def forward(ctx, *arrays):
         raise NotImplementedError
@@ -164,7 +173,7 @@ def apply_unary(cls, t, *params):
         x = _float_array(x)
         t = _wrap(x) if not t._requires_grad else t
     if t._requires_grad and _state.enabled:
-        ctx = _new(cls)
+        ctx = _new(cls._node_type)
         args = (t,) + params
         return _record(ctx, (t,), args, ctx.forward(x, *params))
     return _wrap(cls.forward(_DISCARD, x, *params))
@@ -205,7 +214,7 @@ def apply_binary(cls, a, b):
         grad = a._requires_grad and _state.enabled
     try:
         if grad:
-            ctx = _new(cls)
+            ctx = _new(cls._node_type)
             args = (a, b)
             return _record(ctx, args, args, ctx.forward(x, y))
         return _wrap(cls.forward(_DISCARD, x, y))
@@ -220,7 +229,7 @@ def apply(cls, tensors, *params):
     """Run an op over a sequence of tensor inputs followed by non-tensor parameters."""
     arrays = [t._data for t in tensors]
     if _state.enabled and any(t._requires_grad for t in tensors):
-        ctx = _new(cls)
+        ctx = _new(cls._node_type)
         args = tuple(tensors) + params
         return _record(ctx, tensors, args, ctx.forward(*arrays, *params))
     return _wrap(cls.forward(_DISCARD, *arrays, *params))
@@ -237,7 +246,7 @@ def apply_multi(cls, t, *params):
     x = t._data
     outs = None
     if t._requires_grad and _state.enabled:
-        ctx = _new(cls)
+        ctx = _new(cls._node_type)
         outs = ctx.forward(x, *params)
         ctx.next_functions = (edge_of(t),)
         ctx.n_outputs = len(outs)
