@@ -18,8 +18,7 @@ __all__ = ["Generator", "default_generator", "manual_seed", "seed", "initial_see
 
 _DEFAULT_SEED = 67280421310721
 _N = 624
-_STATE_BYTES = 5056   # sizeof(CPUGeneratorImplState)
-_LEGACY_BYTES = 5048  # sizeof(CPUGeneratorImplStateLegacy)
+_STATE_BYTES = 5056  # sizeof(CPUGeneratorImplState)
 _STATE_LAYOUT = np.dtype([("seed", "<u8"), ("left", "<i4"), ("seeded", "<i4"), ("next", "<u8"),
                           ("state", "<u8", (_N,)), ("normal_x", "<f8"), ("normal_y", "<f8"),
                           ("normal_rho", "<f8"), ("normal_is_valid", "<i4"), ("_pad0", "<i4"),
@@ -114,28 +113,18 @@ class Generator:
         return self
 
     def _set_state_bytes(self, raw):
-        if raw.size not in (_STATE_BYTES, _LEGACY_BYTES):
-            raise RuntimeError(f"Expected either a CPUGeneratorImplStateLegacy of size {_LEGACY_BYTES} or a "
-                               f"CPUGeneratorImplState of size {_STATE_BYTES} but found the input RNG state "
-                               f"size to be {raw.size}")
-        buf = np.zeros(_STATE_BYTES, dtype=np.uint8)
-        buf[:raw.size] = raw
-        rec = buf.view(_STATE_LAYOUT)[0]
+        if raw.size != _STATE_BYTES:  # PyTorch 2.13 no longer reads the 5048-byte legacy layout
+            raise RuntimeError(f"Expected a CPUGeneratorImplState of size {_STATE_BYTES} but found the input RNG "
+                               f"state size to be {raw.size}")
+        rec = raw.view(_STATE_LAYOUT)[0]
         left, nxt, seeded = int(rec["left"]), int(rec["next"]), int(rec["seeded"])
         if not (seeded and 0 < left <= _N and nxt <= _N):
             raise RuntimeError("Invalid mt19937 state")
         if left != 1 and left + nxt != _N + 1:
             # torch itself never produces these; NumPy's engine keeps one position, not two counters
             raise RuntimeError("ember cannot continue an mt19937 state with left + next != 625")
-        cache, float_cache = None, None
-        if raw.size == _LEGACY_BYTES:
-            if rec["normal_is_valid"]:
-                cache = float(rec["normal_rho"]) * math.sin(2.0 * math.pi * float(rec["normal_x"]))
-        else:
-            if rec["normal_is_valid"]:
-                cache = float(rec["normal_y"])
-            if rec["float_normal_valid"]:
-                float_cache = rec["float_normal"]
+        cache = float(rec["normal_y"]) if rec["normal_is_valid"] else None
+        float_cache = rec["float_normal"] if rec["float_normal_valid"] else None
         engine = self._bitgen()
         engine.state = {"bit_generator": "MT19937",
                         "state": {"key": (rec["state"] & 0xFFFFFFFF).astype(np.uint32),
@@ -147,7 +136,7 @@ class Generator:
     def _words(self, n):
         """n consecutive tempered 32-bit outputs, as uint32."""
         self._bitgen()
-        self._pristine = False
+        self._pristine = self._pristine and n == 0
         return self._draws.integers(0, 1 << 32, size=n, dtype=np.uint32)
 
     def _random(self):
