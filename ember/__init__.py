@@ -8,13 +8,14 @@ from ._dtype import (bool, dtype, float16, float32, float64, get_default_dtype, 
 from ._dtype import result_type as _result_type
 from ._size import Size
 from ._tensor import Tensor
-from .device import device
+from .device import device, get_default_device, set_default_device
 from ._creation import (arange, as_tensor, asarray, empty, empty_like, eye, from_numpy, full, full_like,
                         linspace, logspace, ones, ones_like, scalar_tensor, tensor, zeros, zeros_like)
 from .autograd.grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled,
                                  no_grad, set_grad_enabled)
 from . import autograd
 from ._printing import set_printoptions
+from .serialization import load, save
 from .random import (Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed,
                      set_rng_state)
 from .ops.sampling import (bernoulli, multinomial, normal, rand, rand_like, randint, randint_like, randn,
@@ -69,6 +70,6 @@ def is_floating_point(input):
 
 
 # subpackages that `import torch` makes available as attributes
-from . import optim, random, utils  # noqa: E402
+from . import accelerator, backends, cuda, optim, random, utils  # noqa: E402
 
 __version__ = "0.1.0"

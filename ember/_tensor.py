@@ -93,8 +93,11 @@ class Tensor:
 
     def stride(self, dim=None):
         """Return the strides in elements (PyTorch's convention), or one dimension's stride."""
-        item = self._data.itemsize
-        strides = tuple(s // item for s in self._data.strides)
+        data = self._data
+        if data.size == 0:  # NumPy gives empty arrays zero strides; PyTorch reports contiguous ones
+            data = np.empty(data.shape if 0 not in data.shape else tuple(max(s, 1) for s in data.shape), data.dtype)
+        item = data.itemsize
+        strides = tuple(s // item for s in data.strides)
         return strides if dim is None else strides[self._wrap_dim(dim)]
 
     def storage_offset(self):

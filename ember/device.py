@@ -1,6 +1,6 @@
 """Devices: ember computes on the CPU; other device names give a clear error."""
 
-__all__ = ["device"]
+__all__ = ["device", "set_default_device", "get_default_device"]
 
 
 class device:
@@ -46,3 +46,14 @@ def _check_cpu(dev):
     if d.type != "cpu":
         raise RuntimeError(f"ember has no {d.type} backend: only 'cpu' tensors are supported "
                            f"({d.type}.is_available() is False)")
+
+
+def set_default_device(dev):
+    """Set the device new tensors are created on; only the CPU (or None) is accepted."""
+    if dev is not None:
+        _check_cpu(dev)
+
+
+def get_default_device():
+    """Return the device new tensors are created on: always the CPU."""
+    return device("cpu")
