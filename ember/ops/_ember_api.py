@@ -85,3 +85,8 @@ def ones_like(x):
     """Return ones with the shape and dtype of ``x``."""
     from .._creation import ones_like as _ol
     return _ol(x)
+
+
+def einsum(equation, *operands):
+    """Return the Einstein summation of ``operands`` (explicit subscripts, no ellipsis)."""
+    return _la.einsum(equation, *operands)

@@ -88,3 +88,8 @@ def sigmoid(x):
 def tanh(x):
     """Return the hyperbolic tangent."""
     return np.tanh(x)
+
+
+def einsum(equation, *operands):
+    """Return the Einstein summation of ``operands`` (explicit subscripts, no ellipsis)."""
+    return np.asarray(np.einsum(equation, *operands, optimize=len(operands) > 1))
