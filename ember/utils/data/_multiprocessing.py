@@ -3,6 +3,7 @@
 The parent hands out ``(idx, indices)`` tasks round-robin, keeping ``prefetch_factor`` tasks per
 worker in flight, and buffers results that arrive early until their turn (``in_order=True``).
 """
+import atexit
 import itertools
 import multiprocessing
 import queue
@@ -10,6 +11,19 @@ import queue
 from . import _worker
 from ._fetch import _DatasetKind
 from ._iter import _BaseDataLoaderIter
+
+_python_exiting = False
+
+
+def _set_python_exiting():
+    global _python_exiting
+    _python_exiting = True
+
+
+# At interpreter exit the queues' feeder threads are gone, so a stop message would never reach
+# the workers and joining them would only wait out the timeout; multiprocessing's own exit
+# handler terminates daemonic workers instead. (PyTorch keeps the same flag.)
+atexit.register(_set_python_exiting)
 
 
 class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
@@ -136,11 +150,14 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
     def _mark_worker_as_unavailable(self, worker_id, shutdown=False):
         # A persistent worker stays alive for the next epoch; it only stops taking tasks.
         if not self._persistent_workers or shutdown:
-            self._index_queues[worker_id].put(None)
+            try:
+                self._index_queues[worker_id].put(None)
+            except (ValueError, OSError):  # queue already closed: the done event stops it
+                pass
         self._workers_status[worker_id] = False
 
     def _shutdown_workers(self):
-        if getattr(self, "_shutdown", True):
+        if getattr(self, "_shutdown", True) or _python_exiting:
             return
         self._shutdown = True
         self._workers_done_event.set()

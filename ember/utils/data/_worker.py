@@ -13,8 +13,12 @@ from ._fetch import _DatasetKind
 
 __all__ = ["WorkerInfo", "get_worker_info"]
 
-# How often (seconds) a worker waiting for work checks that its parent is still alive.
+# How long (seconds) the parent waits for a result before checking that its workers are alive.
 MP_STATUS_CHECK_INTERVAL = 5.0
+# How often (seconds) an idle worker checks that it should still run. Short, because a parent
+# shutting down from a garbage-collection pass may have lost the feeder thread that would carry
+# its stop message: the worker must notice the done event by itself.
+WORKER_POLL_INTERVAL = 0.1
 
 _worker_info = None
 
@@ -108,55 +112,82 @@ def _seed_worker(base_seed, worker_id):
     return seed
 
 
+class _Server:
+    """One worker's fetching: its fetcher, a failure from worker_init_fn, and whether its
+    iterable dataset is exhausted for this epoch."""
+
+    def __init__(self, dataset_kind, dataset, auto_collation, collate_fn, drop_last, worker_id):
+        self.fetcher_args = (dataset_kind, dataset, auto_collation, collate_fn, drop_last)
+        self.iterable = dataset_kind == _DatasetKind.Iterable
+        self.where = f"in DataLoader worker process {worker_id}"
+        self.worker_id = worker_id
+        self.fetcher = self.init_exception = None
+        self.iteration_end = False
+
+    def start(self, init_fn):
+        """Run ``worker_init_fn`` and make the fetcher; a failure is reported with the first task."""
+        try:
+            if init_fn is not None:
+                init_fn(self.worker_id)
+            self.fetcher = _DatasetKind.create_fetcher(*self.fetcher_args)
+        except Exception:
+            self.init_exception = ExceptionWrapper(where=self.where)
+
+    def resume(self):
+        """Start a new epoch (persistent workers): a fresh iterator over the dataset."""
+        self.iteration_end = False
+        if self.init_exception is None:
+            self.fetcher = _DatasetKind.create_fetcher(*self.fetcher_args)
+
+    def fetch(self, index):
+        """Return the batch at ``index``, an ExceptionWrapper, or the end-of-data notice."""
+        if self.init_exception is not None:
+            data, self.init_exception = self.init_exception, None
+            return data
+        try:
+            return self.fetcher.fetch(index)
+        except StopIteration:
+            if not self.iterable:
+                return ExceptionWrapper(where=self.where)
+            self.iteration_end = True
+            return _IterableDatasetStopIteration(self.worker_id)
+        except Exception:
+            return ExceptionWrapper(where=self.where)
+
+
+def _serve(server, index_queue, data_queue, done_event):
+    """Answer requests until a stop message, the done event, or the parent's death."""
+    parent = os.getppid()
+    while os.getppid() == parent:  # a worker whose parent died has nobody to serve
+        try:
+            r = index_queue.get(timeout=WORKER_POLL_INTERVAL)
+        except queue.Empty:
+            if done_event.is_set():
+                return
+            continue
+        if isinstance(r, _ResumeIteration):
+            data_queue.put((r, None))
+            server.resume()
+        elif r is None:
+            return
+        elif not (done_event.is_set() or server.iteration_end):
+            idx, index = r
+            data = server.fetch(index)
+            data_queue.put((idx, data))
+            del data, r  # free the batch before blocking on the next request
+
+
 def _worker_loop(dataset_kind, dataset, index_queue, data_queue, done_event, auto_collation,
                  collate_fn, drop_last, base_seed, init_fn, worker_id, num_workers):
-    """Serve ``(idx, index)`` requests from ``index_queue`` until told to stop (``None``)."""
+    """A worker process's main: seed, run ``worker_init_fn``, then serve ``(idx, index)``
+    requests from ``index_queue`` with ``(idx, data)`` on ``data_queue``."""
     global _worker_info
-    where = f"in DataLoader worker process {worker_id}"
-    parent = os.getppid()
     try:
         seed = _seed_worker(base_seed, worker_id)
         _worker_info = WorkerInfo(id=worker_id, num_workers=num_workers, seed=seed, dataset=dataset)
-        init_exception = fetcher = None
-        try:
-            if init_fn is not None:
-                init_fn(worker_id)
-            fetcher = _DatasetKind.create_fetcher(dataset_kind, dataset, auto_collation,
-                                                  collate_fn, drop_last)
-        except Exception:
-            init_exception = ExceptionWrapper(where=where)
-        iteration_end = False
-        while os.getppid() == parent:  # a worker whose parent died has nobody to serve
-            try:
-                r = index_queue.get(timeout=MP_STATUS_CHECK_INTERVAL)
-            except queue.Empty:
-                continue
-            if isinstance(r, _ResumeIteration):
-                data_queue.put((r, None))
-                iteration_end = False
-                if init_exception is None:
-                    fetcher = _DatasetKind.create_fetcher(dataset_kind, dataset, auto_collation,
-                                                          collate_fn, drop_last)
-                continue
-            if r is None:
-                break
-            if done_event.is_set() or iteration_end:
-                continue
-            idx, index = r
-            if init_exception is not None:
-                data, init_exception = init_exception, None
-            else:
-                try:
-                    data = fetcher.fetch(index)
-                except StopIteration:
-                    if dataset_kind != _DatasetKind.Iterable:
-                        data = ExceptionWrapper(where=where)
-                    else:
-                        data, iteration_end = _IterableDatasetStopIteration(worker_id), True
-                except Exception:
-                    data = ExceptionWrapper(where=where)
-            data_queue.put((idx, data))
-            del data, idx, index, r  # free the batch before blocking on the next request
+        server = _Server(dataset_kind, dataset, auto_collation, collate_fn, drop_last, worker_id)
+        server.start(init_fn)
+        _serve(server, index_queue, data_queue, done_event)
     except KeyboardInterrupt:
         pass
     if done_event.is_set():
