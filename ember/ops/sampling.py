@@ -33,6 +33,12 @@ def _check_float(np_dtype, kernel):
         raise NotImplementedError(f'"{kernel}" not implemented for \'{_TORCH_NAMES[np.dtype(np_dtype).name]}\'')
 
 
+def _check_grad(np_dtype, requires_grad):
+    """Factories word the integer requires_grad error their own way (checked before drawing)."""
+    if requires_grad and np.dtype(np_dtype).kind != "f":
+        raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+
+
 def _like_dtype(input, dtype):
     return input._data.dtype if dtype is None else _np_dtype(dtype)
 
@@ -99,6 +105,7 @@ def randint(*args, size=None, low=None, high=None, generator=None, dtype=None, l
     np_dtype = _np_dtype(dtype, _dtype.int64)
     _check_from_to(low, high)
     _check_int_range(low, high, np_dtype)
+    _check_grad(np_dtype, requires_grad)
     shape = _size_args((size,) if isinstance(size, (int, np.integer)) else tuple(size))
     return _finish(_gen(generator)._randint(low, high, shape, np_dtype), requires_grad, device)
 
@@ -110,6 +117,7 @@ def randperm(n, *, generator=None, dtype=None, layout=None, device=None, require
     if n < 0:
         raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
     np_dtype = _np_dtype(dtype, _dtype.int64)
+    _check_grad(np_dtype, requires_grad)
     return _finish(_gen(generator)._randperm(n).astype(np_dtype, copy=False), requires_grad, device)
 
 
