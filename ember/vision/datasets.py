@@ -6,7 +6,6 @@ that tutorials run without network access. Any other root reads the full data se
 """
 import hashlib
 import os
-import urllib.error
 import urllib.request
 
 import numpy as np

@@ -9,7 +9,6 @@ import multiprocessing
 import queue
 
 from . import _worker
-from ._fetch import _DatasetKind
 from ._iter import _BaseDataLoaderIter
 
 _python_exiting = False
