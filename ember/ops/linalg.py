@@ -1,12 +1,29 @@
-"""Linear algebra: matrix products (matmul and its special cases), einsum, tensordot."""
+"""Linear algebra: matrix products (matmul and its special cases), einsum, tensordot, trace.
+
+PyTorch records different grad_fn names for the different shapes ``matmul`` dispatches on
+(``MmBackward0`` for matrices, ``UnsafeViewBackward0`` for batches...), so each case is a subclass
+that only renames the node; the maths is shared.
+"""
 import numpy as np
 
-from .._tensor import Tensor, _wrap
-from ._op import Op, Samples, apply
+from .._tensor import Tensor
+from ._op import Op, Samples, apply, broadcast_error
+
+
+def needs_grad(ctx, i):
+    """Return whether input ``i`` of node ``ctx`` wants a gradient (skip the work when not)."""
+    return ctx.next_functions[i][0] is not None
 
 
 def _mm_cases(make):
-    return [((make((3, 4)), make((4, 5))), {}), ((make((1, 1)), make((1, 1))), {}), ((make((2, 0)), make((0, 3))), {})]
+    return [((make((3, 4)), make((4, 5))), {}), ((make((1, 1)), make((1, 1))), {}),
+            ((make((2, 0)), make((0, 3))), {})]
+
+
+def _matmul_cases(make):
+    return [((make((2, 3, 4)), make((2, 4, 5))), {}), ((make((2, 3, 4)), make((4, 5))), {}),
+            ((make((2, 1, 3, 4)), make((5, 4, 2))), {}), ((make((2, 3, 4)), make((4,))), {}),
+            ((make((4,)), make((2, 4, 5))), {}), ((make((3, 4)), make((2, 4, 5))), {})]
 
 
 def _dot_cases(make):
@@ -17,52 +34,116 @@ class MatMul(Op):
     """The matrix product of two tensors of 2 or more dimensions, batch dims broadcast."""
     node_name = "MmBackward0"
     saves = ("x", "y")
-    samples = Samples("mm", arity=2, empty=False, zero_dim=False, cases=_mm_cases)
+    samples = Samples("mm", arity=2, cases=_mm_cases)
 
     def forward(ctx, x, y):
         return np.matmul(x, y)
 
     def backward(ctx, xp, grad, x, y):
-        return xp.matmul(grad, xp.mT(y)), xp.matmul(xp.mT(x), grad)
+        gx = xp.matmul(grad, xp.mT(y)) if needs_grad(ctx, 0) else None
+        gy = xp.matmul(xp.mT(x), grad) if needs_grad(ctx, 1) else None
+        return gx, gy
+
+
+class BatchMatMul(MatMul):
+    """``matmul`` with batch dimensions (PyTorch folds them into a bmm and an unsafe view)."""
+    node_name = "UnsafeViewBackward0"
+    samples = Samples("matmul", arity=2, cases=_matmul_cases)
+
+    def forward(ctx, x, y):
+        ctx.vec = (x.ndim == 1, y.ndim == 1)
+        return np.matmul(x, y)
+
+    def backward(ctx, xp, grad, x, y):
+        vx, vy = ctx.vec
+        if vx:   # (k,) @ (..., k, n): treat x as (1, k)
+            x, grad = xp.unsqueeze(x, 0), xp.unsqueeze(grad, -2)
+        if vy:   # (..., m, k) @ (k,): gradients as rows (1, k), which sum to (k,)
+            gx = xp.matmul(xp.unsqueeze(grad, -1), xp.unsqueeze(y, 0)) if needs_grad(ctx, 0) else None
+            gy = xp.matmul(xp.unsqueeze(grad, -2), x) if needs_grad(ctx, 1) else None
+            return gx, gy
+        gx = xp.matmul(grad, xp.mT(y)) if needs_grad(ctx, 0) else None
+        gy = xp.matmul(xp.mT(x), grad) if needs_grad(ctx, 1) else None
+        return gx, gy
+
+
+class MatMulCloned(BatchMatMul):
+    """``matrix @ batch`` (PyTorch transposes and clones, so the output's node is a clone)."""
+    node_name = "CloneBackward0"
+
+
+class VecMat(BatchMatMul):
+    """``vector @ matrix`` (PyTorch squeezes an mm in place)."""
+    node_name = "SqueezeBackward4"
+
+
+class Bmm(MatMul):
+    """Batched product of two 3-D tensors with the same batch size."""
+    node_name = "BmmBackward0"
+    samples = Samples("bmm", arity=2, cases=lambda make: [((make((2, 3, 4)), make((2, 4, 5))), {})])
+
+
+def _fmt(shape):
+    return "[" + ", ".join(str(s) for s in shape) + "]"
+
+
+def _check_dtypes(a, b):
+    if a._data.dtype != b._data.dtype:
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_tname(b)} != {_tname(a)}")
+
+
+def _tname(t):
+    return {"float32": "float", "float64": "double", "int64": "long", "int32": "int"}.get(t.dtype.name, t.dtype.name)
 
 
 def _check_matmul(a, b):
+    """Raise PyTorch's error for operands ``matmul`` cannot multiply."""
     sa, sb = a._data.shape, b._data.shape
-    if a._data.dtype != b._data.dtype:
-        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {a.dtype} != {b.dtype}"
-                           .replace("ember.", ""))
     if not sa or not sb:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {len(sa)}D and "
                            f"{len(sb)}D")
-    k_a = sa[-1]
     k_b = sb[-2] if len(sb) >= 2 else sb[0]
-    if k_a != k_b:
+    if sa[-1] != k_b:
+        rows = int(np.prod(sa[:-1]))
         if len(sa) == 1 and len(sb) == 1:
             raise RuntimeError(f"inconsistent tensor size, expected tensor [{sa[0]}] and src [{sb[0]}] to have the "
                                f"same number of elements, but got {sa[0]} and {sb[0]} elements respectively")
         if len(sb) == 1:
-            raise RuntimeError(f"size mismatch, got input ({sa[-2] if len(sa) > 1 else 1}), mat "
-                               f"({sa[-2] if len(sa) > 1 else 1}x{k_a}), vec ({sb[0]})")
-        left = f"{sa[-2]}x{k_a}" if len(sa) >= 2 else f"1x{k_a}"
-        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({left} and {sb[-2]}x{sb[-1]})")
+            raise RuntimeError(f"size mismatch, got input ({rows}), mat ({rows}x{sa[-1]}), vec ({sb[0]})")
+        if len(sb) == 2:
+            raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{sa[-1]} and {sb[0]}x{sb[1]})")
+        batch = np.broadcast_shapes(sa[:-2], sb[:-2]) if len(sa) > 1 else sb[:-2]
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
+                           f"[{int(np.prod(batch))}, {sa[-1]}] but got: [{int(np.prod(batch))}, {k_b}].")
+    if len(sa) > 2 and len(sb) > 2:
+        err = broadcast_error(sa[:-2], sb[:-2])
+        if err is not None:
+            raise err
+    _check_dtypes(a, b)
 
 
 def matmul(input, other, *, out=None):
     """Return the matrix product of two tensors (vectors, matrices, or broadcast batches)."""
-    from . import shape as _shape
     _check_matmul(input, other)
     da, db = input._data.ndim, other._data.ndim
+    if da == 2 and db == 2:
+        return apply(MatMul, (input, other))
     if da == 1 and db == 1:
-        return dot(input, other)
-    if da == 1:
-        return _shape.squeeze(matmul(_shape.unsqueeze(input, 0), other), -2)
-    if db == 1:
-        return mv(input, other) if da == 2 else _shape.squeeze(matmul(input, _shape.unsqueeze(other, -1)), -1)
-    return apply(MatMul, (input, other))
+        return apply(Dot, (input, other))
+    if da == 2 and db == 1:
+        return apply(Mv, (input, other))
+    if da == 1 and db == 2:
+        return apply(VecMat, (input, other))
+    if da == 2:
+        return apply(MatMulCloned, (input, other))
+    return apply(BatchMatMul, (input, other))
 
 
 def rmatmul(input, other):
-    """Return ``other @ input``."""
+    """Return ``other @ input`` (``Tensor.__rmatmul__``)."""
+    if not isinstance(other, Tensor):
+        from .._creation import tensor
+        other = tensor(other, dtype=input.dtype)
     return matmul(other, input)
 
 
@@ -87,16 +168,20 @@ def dot(input, other, *, out=None):
     return apply(Dot, (input, other))
 
 
+vdot = dot
+
+
 class Mv(Op):
     """Matrix-vector product."""
     node_name = "MvBackward0"
     saves = ("x", "y")
+    samples = Samples("mv", cases=lambda make: [((make((3, 4)), make((4,))), {})])
 
     def forward(ctx, x, y):
         return x @ y
 
     def backward(ctx, xp, grad, x, y):
-        return xp.unsqueeze(grad, -1) * y, xp.matmul(xp.mT(x), grad)
+        return xp.unsqueeze(grad, -1) * y, xp.matmul(grad, x)
 
 
 def mv(input, vec, *, out=None):
@@ -115,4 +200,278 @@ def mm(input, mat2, *, out=None):
         raise RuntimeError("mat2 must be a matrix")
     _check_matmul(input, mat2)
     return apply(MatMul, (input, mat2))
-OPS = (MatMul, Dot, Mv)
+
+
+def bmm(input, mat2, *, out=None):
+    """Return the batched product of two 3-D tensors ``(b, n, m) @ (b, m, p)``."""
+    if input._data.ndim != 3:
+        raise RuntimeError("batch1 must be a 3D tensor")
+    if mat2._data.ndim != 3:
+        raise RuntimeError("batch2 must be a 3D tensor")
+    sa, sb = input._data.shape, mat2._data.shape
+    if sb[:2] != (sa[0], sa[2]):
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: {_fmt((sa[0], sa[2]))} "
+                           f"but got: {_fmt(sb[:2])}.")
+    _check_dtypes(input, mat2)
+    return apply(Bmm, (input, mat2))
+
+
+# ---------------------------------------------------------------- beta * input + alpha * product
+
+
+class Addmm(Op):
+    """``beta * input + alpha * (mat1 @ mat2)``."""
+    node_name = "AddmmBackward0"
+    saves = ("x", "y", "beta", "alpha")
+    samples = Samples("addmm", cases=lambda make: [
+        ((make((2, 4)), make((2, 3)), make((3, 4))), {}), ((make((4,)), make((2, 3)), make((3, 4))), {}),
+        ((make((2, 4)), make((2, 3)), make((3, 4))), {"beta": 0.5, "alpha": 2.0})])
+
+    def forward(ctx, b, x, y, beta, alpha):
+        prod = np.matmul(x, y)
+        if alpha != 1:
+            prod *= alpha
+        if beta == 0:  # PyTorch ignores input entirely (its nan and inf do not propagate)
+            return np.broadcast_to(prod, np.broadcast_shapes(b.shape, prod.shape)).copy()
+        return prod + (b if beta == 1 else beta * b)
+
+    def backward(ctx, xp, grad, x, y, beta, alpha):
+        ga = grad * alpha if alpha != 1 else grad
+        gb = (grad * beta if beta != 1 else grad) if needs_grad(ctx, 0) else None
+        gx = xp.matmul(ga, xp.mT(y)) if needs_grad(ctx, 1) else None
+        gy = xp.matmul(xp.mT(x), ga) if needs_grad(ctx, 2) else None
+        return gb, gx, gy
+
+
+class Baddbmm(Addmm):
+    """``beta * input + alpha * (batch1 @ batch2)``."""
+    node_name = "BaddbmmBackward0"
+    samples = Samples("baddbmm", cases=lambda make: [
+        ((make((2, 3, 5)), make((2, 3, 4)), make((2, 4, 5))), {}),
+        ((make((5,)), make((2, 3, 4)), make((2, 4, 5))), {"beta": 0.5, "alpha": -1.5})])
+
+
+class Addmv(Op):
+    """``beta * input + alpha * (mat @ vec)``."""
+    node_name = "AddmvBackward0"
+    saves = ("x", "y", "beta", "alpha")
+    samples = Samples("addmv", cases=lambda make: [
+        ((make((2,)), make((2, 3)), make((3,))), {}), ((make(()), make((2, 3)), make((3,))), {"alpha": 3.0})])
+
+    def forward(ctx, b, x, y, beta, alpha):
+        return Addmm.forward(ctx, b, x, y, beta, alpha)
+
+    def backward(ctx, xp, grad, x, y, beta, alpha):
+        ga = grad * alpha if alpha != 1 else grad
+        gb = (grad * beta if beta != 1 else grad) if needs_grad(ctx, 0) else None
+        return gb, xp.unsqueeze(ga, -1) * y, xp.matmul(ga, x)
+
+
+def _expand_check(input, shape):
+    """PyTorch expands ``input`` to the product's shape and fails as ``expand`` does."""
+    s = input._data.shape
+    if len(s) > len(shape) or any(a != 1 and a != b for a, b in zip(s[::-1], shape[::-1])):
+        from .shape import expand
+        expand(input, shape)
+
+
+def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
+    """Return ``beta * input + alpha * (mat1 @ mat2)``."""
+    mm_shape = (mat1._data.shape[0], mat2._data.shape[-1]) if mat1._data.ndim == 2 else ()
+    if mat1._data.ndim != 2:
+        raise RuntimeError("mat1 must be a matrix, got " + f"{mat1._data.ndim}-D tensor")
+    if mat2._data.ndim != 2:
+        raise RuntimeError("mat2 must be a matrix, got " + f"{mat2._data.ndim}-D tensor")
+    _check_matmul(mat1, mat2)
+    _expand_check(input, mm_shape)
+    return apply(Addmm, (input, mat1, mat2), beta, alpha)
+
+
+def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
+    """Return ``beta * input + alpha * (batch1 @ batch2)`` for 3-D batches."""
+    if batch1._data.ndim != 3 or batch2._data.ndim != 3 or \
+            batch2._data.shape[:2] != (batch1._data.shape[0], batch1._data.shape[2]):
+        bmm(batch1, batch2)  # raises bmm's error
+    shape = batch1._data.shape[:2] + batch2._data.shape[2:]
+    _expand_check(input, shape)
+    return apply(Baddbmm, (input, batch1, batch2), beta, alpha)
+
+
+def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
+    """Return ``beta * input + alpha * (mat @ vec)``."""
+    if mat._data.ndim != 2 or vec._data.ndim != 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got {input._data.ndim}, {mat._data.ndim}, "
+                           f"{vec._data.ndim}")
+    _check_matmul(mat, vec)
+    _expand_check(input, mat._data.shape[:1])
+    return apply(Addmv, (input, mat, vec), beta, alpha)
+
+
+# ---------------------------------------------------------------- composites and the rest
+
+
+def outer(input, vec2, *, out=None):
+    """Return the outer product of two 1-D tensors."""
+    from .elementwise import mul
+    from .shape import unsqueeze
+    for name, t in (("self", input), ("vec2", vec2)):
+        if t._data.ndim != 1:
+            raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {t._data.ndim}-D")
+    return mul(unsqueeze(input, 1), vec2)
+
+
+ger = outer
+
+
+def tensordot(a, b, dims=2, out=None):
+    """Return the contraction of ``a`` and ``b`` over ``dims`` (a count or two lists of dims)."""
+    from .shape import permute, reshape
+    if isinstance(dims, int):
+        if dims < 0:
+            raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
+        da, db = list(range(a.ndim - dims, a.ndim)), list(range(dims))
+    else:
+        da, db = ([d] if isinstance(d, int) else list(d) for d in dims)
+        if isinstance(dims[0], Tensor):
+            da, db = dims[0].tolist(), dims[1].tolist()
+    da, db = [d % a.ndim for d in da], [d % b.ndim for d in db]
+    for i, j in zip(da, db):
+        if a.shape[i] != b.shape[j]:
+            raise RuntimeError(f"contracted dimensions need to match, but first has size {a.shape[i]} in dim {i} "
+                               f"and second has size {b.shape[j]} in dim {j}")
+    free_a = [d for d in range(a.ndim) if d not in da]
+    free_b = [d for d in range(b.ndim) if d not in db]
+    k = int(np.prod([a.shape[d] for d in da]))
+    out_shape = tuple(a.shape[d] for d in free_a) + tuple(b.shape[d] for d in free_b)
+    left = reshape(permute(a, free_a + da), (-1, k))
+    right = reshape(permute(b, db + free_b), (k, -1))
+    return reshape(mm(left, right), out_shape)
+
+
+def inner(input, other, *, out=None):
+    """Return the inner product over the last dimension (scalars multiply)."""
+    if input.ndim == 0 or other.ndim == 0:
+        from .elementwise import mul
+        return mul(input, other)
+    if input.shape[-1] != other.shape[-1]:
+        raise RuntimeError(f"inner() the last dimension must match on both input tensors but got shapes "
+                           f"{_fmt(input.shape)} and {_fmt(other.shape)}")
+    return tensordot(input, other, ([-1], [-1]))
+
+
+def _parse_einsum(equation, shapes):
+    """Return explicit subscripts (ellipsis spelled out) for each operand and the output."""
+    eq = equation.replace(" ", "")
+    lhs, arrow, rhs = eq.partition("->")
+    ins = lhs.split(",")
+    if len(ins) != len(shapes):
+        raise RuntimeError("einsum(): more operands were provided than specified in the equation"
+                           if len(shapes) > len(ins) else
+                           "einsum(): fewer operands were provided than specified in the equation")
+    spare = iter(c for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ" if c not in eq)
+    n_ell = max((len(shape) - len(s) + 3 for s, shape in zip(ins, shapes) if "..." in s), default=0)
+    ell = "".join(next(spare) for _ in range(n_ell))
+    ins = [s.replace("...", ell[n_ell - (len(shape) - len(s) + 3):]) for s, shape in zip(ins, shapes)]
+    if not arrow:
+        counts = {c: lhs.count(c) for c in lhs if c.isalpha()}
+        rhs = ell + "".join(sorted(c for c, k in counts.items() if k == 1))
+    else:
+        rhs = rhs.replace("...", ell)
+    sizes = {}
+    for k, (s, shape) in enumerate(zip(ins, shapes)):
+        for c, n in zip(s, shape):
+            if sizes.setdefault(c, n) != n and n != 1 and sizes[c] != 1:
+                raise RuntimeError(f"einsum(): subscript {c} has size {n} for operand {k} which does not "
+                                   f"broadcast with previously seen size {sizes[c]}")
+    return ins, rhs
+
+
+def _einsum_grad(xp, grad, out_s, others, in_s, in_shape):
+    """Gradient of one einsum operand: an einsum of the output gradient with the other operands."""
+    if len(set(in_s)) != len(in_s):
+        raise RuntimeError("einsum: the gradient of an operand with a repeated subscript is not supported")
+    avail = set(out_s).union(*(set(s) for s, _ in others))
+    kept = "".join(c for c in in_s if c in avail)
+    g = xp.einsum(",".join([out_s] + [s for s, _ in others]) + "->" + kept, grad, *[v for _, v in others])
+    if kept != in_s:
+        g = xp.expand(xp.unsqueeze(g, tuple(i for i, c in enumerate(in_s) if c not in avail)), in_shape)
+    return g
+
+
+def _einsum_cases(make):
+    return [(("ij,jk->ik", make((2, 3)), make((3, 4))), {}), (("bij,bjk->bik", make((2, 2, 3)), make((2, 3, 4))), {}),
+            (("...ij,...jk", make((2, 2, 3)), make((3, 4))), {})]
+
+
+class Einsum1(Op):
+    """Einstein summation of one operand (sums and transposes)."""
+    node_name = "ViewBackward0"
+    saves = ()
+
+    def forward(ctx, x, subs):
+        ctx.subs, ctx.shape = subs, x.shape
+        return np.asarray(np.einsum(f"{subs[0]}->{subs[1]}", x))
+
+    def backward(ctx, xp, grad):
+        return (_einsum_grad(xp, grad, ctx.subs[1], [], ctx.subs[0], ctx.shape),)
+
+
+class Einsum2(Op):
+    """Einstein summation of two operands; each gradient is an einsum with the other."""
+    node_name = "ViewBackward0"
+    saves = ("x", "y")
+    samples = Samples("einsum", cases=_einsum_cases)
+
+    def forward(ctx, x, y, subs):
+        ctx.subs = subs
+        return np.asarray(np.einsum(f"{subs[0]},{subs[1]}->{subs[2]}", x, y, optimize=True))
+
+    def backward(ctx, xp, grad, x, y):
+        sx, sy, so = ctx.subs
+        gx = _einsum_grad(xp, grad, so, [(sy, y)], sx, x.shape) if needs_grad(ctx, 0) else None
+        gy = _einsum_grad(xp, grad, so, [(sx, x)], sy, y.shape) if needs_grad(ctx, 1) else None
+        return gx, gy
+
+
+def einsum(equation, *operands):
+    """Return the Einstein summation of ``operands`` described by ``equation`` ('ij,jk->ik')."""
+    from ._op import apply_unary
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])
+    ins, out = _parse_einsum(equation, [t.shape for t in operands])
+    if len(operands) == 1:
+        return apply_unary(Einsum1, operands[0], (ins[0], out))
+    acc, acc_s = operands[0], ins[0]
+    for k in range(1, len(operands)):
+        rest = "".join(ins[k + 1:]) + out
+        # keep the indices that later operands or the output still need
+        keep = out if k == len(operands) - 1 else "".join(
+            dict.fromkeys(c for c in acc_s + ins[k] if c in rest))
+        acc = apply(Einsum2, (acc, operands[k]), (acc_s, ins[k], keep))
+        acc_s = keep
+    return acc
+
+
+class Trace(Op):
+    """Sum of a matrix's diagonal."""
+    node_name = "TraceBackward0"
+    samples = Samples("trace", cases=lambda make: [((make((3, 3)),), {}), ((make((2, 4)),), {})])
+
+    def forward(ctx, x):
+        ctx.shape, ctx.np_dtype = x.shape, x.dtype
+        out = np.trace(x)
+        return np.asarray(out, dtype=np.int64 if x.dtype.kind in "biu" else x.dtype)
+
+    def backward(ctx, xp, grad):
+        return (grad * np.eye(*ctx.shape, dtype=ctx.np_dtype),)
+
+
+def trace(input):
+    """Return the sum of the diagonal of a 2-D tensor."""
+    if input._data.ndim != 2:
+        raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input._data.ndim}")
+    from ._op import apply_unary
+    return apply_unary(Trace, input)
+
+
+OPS = (MatMul, BatchMatMul, MatMulCloned, VecMat, Bmm, Dot, Mv, Addmm, Baddbmm, Addmv, Einsum1, Einsum2, Trace)
