@@ -6,6 +6,7 @@ that tutorials run without network access. Any other root reads the full data se
 """
 import hashlib
 import os
+import warnings
 import urllib.request
 
 import numpy as np
@@ -98,6 +99,7 @@ class MNIST(VisionDataset):
     classes = ["0 - zero", "1 - one", "2 - two", "3 - three", "4 - four", "5 - five", "6 - six",
                "7 - seven", "8 - eight", "9 - nine"]
     _has_sample = True
+    _fell_back = False
 
     def __init__(self, root=None, train=True, transform=None, target_transform=None,
                  download=False):
@@ -106,8 +108,17 @@ class MNIST(VisionDataset):
         if root is None and not self._has_sample:
             raise ValueError(f"{self.__class__.__name__} has no bundled sample: pass root, the "
                              f"folder that holds {self.__class__.__name__}/raw/")
+        self._fell_back = False
         if download and root is not None:
-            self.download()
+            try:
+                self.download()
+            except RuntimeError as exc:
+                if not self._has_sample:
+                    raise
+                # Tutorials call MNIST(..., download=True); offline, they still run on real digits.
+                warnings.warn(f"{exc}\nFalling back to the real MNIST digits bundled with ember "
+                              f"(8,000 training and 2,000 test images).", RuntimeWarning, stacklevel=2)
+                self._fell_back = True
         if not self._check_exists():
             raise RuntimeError("Dataset not found. You can use download=True to download it "
                                f"(looked in {self.raw_folder} for {', '.join(self._names())}, "
@@ -117,7 +128,7 @@ class MNIST(VisionDataset):
     @property
     def raw_folder(self):
         """The folder the IDX files are read from."""
-        root = _SAMPLE_ROOT if self.root is None else self.root
+        root = _SAMPLE_ROOT if self.root is None or self._fell_back else self.root
         return os.path.join(root, self.__class__.__name__, "raw")
 
     @property

@@ -177,9 +177,9 @@ def test_download_without_network_explains_manual_placement(tmp_path, monkeypatc
         raise urllib.error.URLError("[Errno -3] Temporary failure in name resolution")
 
     monkeypatch.setattr(urllib.request, "urlopen", offline)
-    with pytest.raises(RuntimeError) as info:
-        datasets.MNIST(tmp_path, download=True)
-    message = str(info.value)
+    with pytest.warns(RuntimeWarning) as info:
+        datasets.MNIST(tmp_path, download=True)  # falls back to the bundled sample, explaining why
+    message = str(info[0].message)
     assert tried == [m + "train-images-idx3-ubyte.gz" for m in datasets.MNIST.mirrors]
     assert "Error downloading train-images-idx3-ubyte.gz" in message
     assert "Temporary failure in name resolution" in message
@@ -190,7 +190,7 @@ def test_download_without_network_explains_manual_placement(tmp_path, monkeypatc
 
 def test_download_rejects_bad_checksum_and_writes_nothing(tmp_path, monkeypatch):
     monkeypatch.setattr(urllib.request, "urlopen", lambda request, timeout=None: io.BytesIO(b"junk"))
-    with pytest.raises(RuntimeError, match="checksum mismatch: MD5 "):
+    with pytest.warns(RuntimeWarning, match="checksum mismatch: MD5 "):
         datasets.MNIST(tmp_path, download=True)
     assert os.listdir(os.path.join(tmp_path, "MNIST", "raw")) == []
 
@@ -218,3 +218,19 @@ def test_download_skipped_when_files_present(tmp_path, monkeypatch):
     place_sample(tmp_path)
     monkeypatch.setattr(urllib.request, "urlopen", lambda *a, **k: pytest.fail("network used"))
     assert len(datasets.MNIST(tmp_path, download=True)) == 8000
+
+
+def test_download_offline_falls_back_to_the_bundled_sample(tmp_path, monkeypatch):
+    import urllib.request
+    import warnings
+    from ember.vision import datasets
+
+    def offline(*args, **kwargs):
+        raise OSError("network is unreachable")
+    monkeypatch.setattr(urllib.request, "urlopen", offline)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ds = datasets.MNIST(str(tmp_path), download=True, train=False)
+    assert len(ds) == 2000
+    assert any("Falling back to the real MNIST digits bundled with ember" in str(w.message) for w in caught)
+    assert not any(tmp_path.rglob("*-ubyte*"))

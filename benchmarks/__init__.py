@@ -1,0 +1,1 @@
+"""Benchmarks: ember side by side with PyTorch, reported as ratios."""
