@@ -131,14 +131,18 @@ class _Fma:
     def __init__(self, n):
         self._t = np.empty(n)
         self._b = np.empty(n)
+        self._c = np.empty(n)
 
     def __call__(self, a, b, c, out):
         t = self._t[:out.size]
         np.copyto(t, a)  # a scalar a broadcasts: the first Horner step starts from a constant
         if isinstance(b, np.ndarray) and b.dtype == np.float32:
-            np.copyto(self._b[:out.size], b)
+            np.copyto(self._b[:out.size], b)  # explicit widening: mixed-dtype ufuncs are slower
             b = self._b[:out.size]
         t *= b
+        if isinstance(c, np.ndarray) and c.dtype == np.float32:
+            np.copyto(self._c[:out.size], c)
+            c = self._c[:out.size]
         t += c
         np.copyto(out, t, casting="unsafe")
         return out
@@ -147,13 +151,15 @@ class _Fma:
 def avx_log(u, fma):
     """``log256_ps`` for float32 u in (0, 1], with GCC's fma contractions (new array)."""
     bits = u.view(np.int32)
-    e = ((bits >> 23) - 126).astype(_F32)
-    xb = (bits & ~0x7F800000) | 0x3F000000
-    small = xb < _SQRTHF.view(np.int32)      # positive floats order as their bit patterns
-    e -= small
-    xb += small.view(np.int8).astype(np.int32) << 23  # doubles x where x < sqrt(1/2): exact
+    xb = bits & ~0x7F800000
+    xb |= 0x3F000000                         # the mantissa as a float in [0.5, 1)
+    small = (xb < _SQRTHF.view(np.int32)).view(np.int8).astype(np.int32)  # positive floats order as ints
+    e = bits >> 23
+    e -= small + 126
+    xb += small << 23                        # doubles x where x < sqrt(1/2): x + x - 1 is exact
     x = xb.view(_F32)
     x -= _F32(1)
+    e = e.astype(_F32)
     z = x * x
     x64 = x.astype(np.float64)
     y = np.empty_like(x)
@@ -189,27 +195,35 @@ def avx_sincos(theta, fma):
     fma(yc, z64, z, yc)
     yc += _F32(1)
     fma(ys, x, x, ys)
-    sin, cos = yc.copy(), ys.copy()
-    first = (j & 2) == 0                     # the sine polynomial serves sin, the cosine one cos
-    np.copyto(sin, ys, where=first)
-    np.copyto(cos, yc, where=first)
-    sin.view(np.int32)[...] ^= (j & 4) << 29
+    first = (j & 2) >> 1
+    first -= 1                               # all ones where the sine polynomial serves sin
+    ib, cb = ys.view(np.int32), yc.view(np.int32)
+    swap = ib ^ cb
+    swap &= first
+    ib ^= swap                               # now the cosine result
+    cb ^= swap                               # now the sine result
+    first = j & 4
+    first <<= 29
+    cb ^= first                              # sine sign
     j -= 2
     np.invert(j, out=j)
     j &= 4
     j <<= 29
-    cos.view(np.int32)[...] ^= j
+    ib ^= j                                  # cosine sign
+    sin, cos = yc, ys
     return sin, cos
 
 
 def _scaled(v, std, mean, fma):
     """fma(v, std, mean), with the exact shortcuts for mean 0 (one rounding of the product)."""
     if mean == 0:
-        return v * std + v.dtype.type(0)  # + 0 turns -0 into +0 as the fused add does
+        if std != 1:
+            v *= std
+        return v + v.dtype.type(0)  # + 0 turns -0 into +0 as the fused add does
     return fma(v, std, mean)
 
 
-_CHUNK = 1 << 14  # pairs per pass: keeps the float64 scratch in L2; fresh big arrays page-fault
+_CHUNK = 1 << 16  # elements per pass: keeps the float64 scratch in L2; fresh big arrays page-fault
 
 
 def box_muller16(d, mean, std):
@@ -230,10 +244,14 @@ def _normal_fill_f32(blocks, mean, std, fast):
     radius = np.sqrt(_F32(-2) * avx_log(u1, fast))
     theta = _F32(2 * math.pi) * blocks[:, 1, :].reshape(-1)
     sin, cos = avx_sincos(theta, fast)
-    cos *= radius
-    sin *= radius
-    blocks[:, 0, :] = _scaled(cos, std, mean, fma32).reshape(-1, 8)
-    blocks[:, 1, :] = _scaled(sin, std, mean, fma32).reshape(-1, 8)
+    for half, v in ((0, cos), (1, sin)):
+        v *= radius
+        if mean == 0:  # fma(v, std, 0) rounds the product once; + 0 turns -0 into +0 as it does
+            if std != 1:
+                v *= std
+            np.add(v.reshape(-1, 8), _F32(0), out=blocks[:, half, :])
+        else:
+            blocks[:, half, :] = fma32(v, std, mean).reshape(-1, 8)
 
 
 def _normal_fill_f64(blocks, mean, std):
