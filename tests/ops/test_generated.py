@@ -61,7 +61,7 @@ class _ShapeOnly:
     """A ``make`` that only counts cases."""
 
     def __call__(self, shape, low=None, high=None, dtype=None):
-        return np.zeros(shape)
+        return np.zeros(shape, dtype=dtype or np.float64)
 
 
 def _build(op, index, make):
@@ -86,13 +86,13 @@ def _call(namespace, tensor_type, name, args, kwargs):
     return fn(*args, **kwargs)
 
 
-def _maker(dtype, domain, seed):
+def _maker(default_dtype, domain, seed):
     rng = np.random.default_rng(seed)
 
-    def make(shape, low=None, high=None, dtype_=None):
+    def make(shape, low=None, high=None, dtype=None):
         lo = domain[0] if low is None else low
         hi = domain[1] if high is None else high
-        dt = np.dtype(dtype_ or dtype)
+        dt = np.dtype(dtype or default_dtype)
         if dt.kind in "iu":
             return rng.integers(int(lo), int(hi) + 1, size=shape).astype(dt)
         if dt.kind == "b":
