@@ -93,3 +93,36 @@ def tanh(x):
 def einsum(equation, *operands):
     """Return the Einstein summation of ``operands`` (explicit subscripts, no ellipsis)."""
     return np.asarray(np.einsum(equation, *operands, optimize=len(operands) > 1))
+
+
+# ---- reduction helpers (twins of _ember_api's; the ops live in reduction.py)
+def amax(x, dim=None, keepdim=False):
+    """Return the maximum over ``dim`` (all dims when None)."""
+    return np.amax(x, axis=dim, keepdims=keepdim)
+
+
+def amin(x, dim=None, keepdim=False):
+    """Return the minimum over ``dim`` (all dims when None)."""
+    return np.amin(x, axis=dim, keepdims=keepdim)
+
+
+def take_along(x, index, dim):
+    """Return the elements of ``x`` at ``index`` (an int64 array) along ``dim``."""
+    return np.take_along_axis(x, index, dim)
+
+
+def put_along(g, index, dim, shape, accumulate=False):
+    """Return zeros of ``shape`` with ``g`` put (added, when ``accumulate``) at ``index`` along ``dim``."""
+    from ._op import _DISCARD
+    from .reduction import PutAlong
+    return PutAlong.forward(_DISCARD, g, index, dim, shape, accumulate)
+
+
+def cumsum(x, dim):
+    """Return the running sum along ``dim``."""
+    return np.cumsum(x, axis=dim)
+
+
+def reverse_cumsum(x, dim):
+    """Return the running sum from the end along ``dim``."""
+    return np.flip(np.cumsum(np.flip(x, dim), axis=dim), dim)
