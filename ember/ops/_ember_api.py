@@ -121,3 +121,47 @@ def cumsum(x, dim):
 def reverse_cumsum(x, dim):
     """Return the running sum from the end along ``dim``."""
     return _red._reverse_cumsum(x, dim)
+
+
+# ---- indexing and shape helpers (twins of _numpy_api's; the ops live in indexing.py, shape.py)
+def index(x, keys):
+    """Return ``x`` indexed by ``keys`` (a tuple of NumPy index tuples applied in turn)."""
+    from . import indexing as _idx
+    return _idx.index_keys(x, keys)
+
+
+def index_put_zeros(g, shape, keys):
+    """Return zeros of ``shape`` with ``g`` added at ``keys`` (repeated indices accumulate)."""
+    from . import indexing as _idx
+    return _idx.index_put_zeros(g, shape, keys)
+
+
+def zero_at(g, keys):
+    """Return a copy of ``g`` with the elements at ``keys`` set to zero."""
+    from . import indexing as _idx
+    return _idx.zero_at(g, keys)
+
+
+def flip(x, dims):
+    """Return ``x`` reversed along ``dims``."""
+    return _shape.flip(x, dims)
+
+
+def roll(x, shifts, dims):
+    """Return ``x`` rolled by ``shifts`` along ``dims`` (tuples)."""
+    return _shape.roll(x, shifts, dims)
+
+
+def cat(arrays, dim):
+    """Return the tensors concatenated along ``dim``."""
+    return _shape.cat(arrays, dim)
+
+
+def tril(x, diagonal=0):
+    """Return the lower triangle of the last two dimensions, the rest zeroed."""
+    return _shape.tril(x, diagonal)
+
+
+def triu(x, diagonal=0):
+    """Return the upper triangle of the last two dimensions, the rest zeroed."""
+    return _shape.triu(x, diagonal)

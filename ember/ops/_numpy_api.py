@@ -126,3 +126,61 @@ def cumsum(x, dim):
 def reverse_cumsum(x, dim):
     """Return the running sum from the end along ``dim``."""
     return np.flip(np.cumsum(np.flip(x, dim), axis=dim), dim)
+
+
+# ---- indexing and shape helpers (ember/ops/indexing.py, shape.py); ``keys`` is a tuple of NumPy
+# index tuples applied in turn: the first ones basic (views), the last one anything
+def _locate(a, keys):
+    for k in keys[:-1]:
+        a = a[k]
+    return a, keys[-1]
+
+
+def index(x, keys):
+    """Return ``x`` indexed by ``keys``."""
+    a, k = _locate(x, keys)
+    return a[k]
+
+
+def index_put_zeros(g, shape, keys):
+    """Return zeros of ``shape`` with ``g`` added at ``keys`` (repeated indices accumulate)."""
+    out = np.zeros(shape, dtype=g.dtype)
+    a, k = _locate(out, keys)
+    if any(isinstance(i, np.ndarray) for i in k):
+        np.add.at(a, k, g)
+    else:
+        a[k] = g
+    return out
+
+
+def zero_at(g, keys):
+    """Return a copy of ``g`` with the elements at ``keys`` set to zero."""
+    out = np.array(g)
+    a, k = _locate(out, keys)
+    a[k] = 0
+    return out
+
+
+def flip(x, dims):
+    """Return ``x`` reversed along ``dims``."""
+    return np.flip(x, dims)
+
+
+def roll(x, shifts, dims):
+    """Return ``x`` rolled by ``shifts`` along ``dims`` (tuples)."""
+    return np.roll(x, shifts, dims)
+
+
+def cat(arrays, dim):
+    """Return the arrays concatenated along ``dim``."""
+    return np.concatenate(arrays, axis=dim)
+
+
+def tril(x, diagonal=0):
+    """Return the lower triangle of the last two dimensions, the rest zeroed."""
+    return np.tril(x, diagonal)
+
+
+def triu(x, diagonal=0):
+    """Return the upper triangle of the last two dimensions, the rest zeroed."""
+    return np.triu(x, diagonal)
