@@ -165,3 +165,24 @@ def tril(x, diagonal=0):
 def triu(x, diagonal=0):
     """Return the upper triangle of the last two dimensions, the rest zeroed."""
     return _shape.triu(x, diagonal)
+
+
+# ---- elementwise helpers (twins of _numpy_api's; the ops live in elementwise.py)
+def floor(x):
+    """Return the largest integer not greater than each element."""
+    return _ew.floor(x)
+
+
+def trunc(x):
+    """Return each element rounded toward zero."""
+    return _ew.trunc(x)
+
+
+def sinh(x):
+    """Return the elementwise hyperbolic sine."""
+    return _ew.sinh(x)
+
+
+def cosh(x):
+    """Return the elementwise hyperbolic cosine."""
+    return _ew.cosh(x)

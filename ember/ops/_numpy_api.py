@@ -184,3 +184,24 @@ def tril(x, diagonal=0):
 def triu(x, diagonal=0):
     """Return the upper triangle of the last two dimensions, the rest zeroed."""
     return np.triu(x, diagonal)
+
+
+# ---- elementwise helpers (twins of _ember_api's; the ops live in elementwise.py)
+def floor(x):
+    """Return the largest integer not greater than each element."""
+    return np.floor(x)
+
+
+def trunc(x):
+    """Return each element rounded toward zero."""
+    return np.trunc(x)
+
+
+def sinh(x):
+    """Return the elementwise hyperbolic sine."""
+    return np.sinh(x)
+
+
+def cosh(x):
+    """Return the elementwise hyperbolic cosine."""
+    return np.cosh(x)

@@ -1,15 +1,38 @@
-"""Elementwise ops: arithmetic, powers, exponentials, trigonometry, activations, casts.
+"""Elementwise ops: arithmetic here; unary maths, binary maths and selection, logic and casts in the
+``_ew_*`` modules, re-exported below so that ``elementwise`` is the family's one public face.
 
 Each op's backward sits under its forward. Gradients are returned in the broadcast output shape;
 the engine sums them to each input's shape.
 """
 import numpy as np
 
-from .._dtype import _BY_CHAR, dtype as _dtype_cls, get_default_dtype, result_type
-from .._tensor import Tensor, _wrap
-from ._op import Op, Samples, apply, apply_binary, apply_unary, broadcast_error
+from .._tensor import Tensor
+from ._op import Op, Samples, apply_binary, apply_unary
+from . import _ew_base, _ew_binary, _ew_logic, _ew_unary
+from ._ew_base import ToCopy, check_tensor, not_implemented, promote, apply_broadcast, to, type_  # noqa: F401
+from ._ew_base import to_dtype as _to_dtype  # noqa: F401 - used by other families
+from ._ew_unary import (  # noqa: F401
+    abs, absolute, acos, acosh, arccos, arccosh, arcsin, arcsinh, arctan, arctanh, asin, asinh, atan, atanh,
+    ceil, cos, cosh, erf, erfc, erfinv, exp, exp2, expm1, fix, floor, frac, log, log1p, log2, log10,
+    nan_to_num, reciprocal, relu, round, rsqrt, sgn, sigmoid, sign, sin, sinh, sqrt, tan, tanh, trunc)
+from ._ew_binary import (  # noqa: F401
+    addcdiv, addcmul, arctan2, atan2, clamp, clamp_max, clamp_min, clip, fmax, fmin, hypot, lerp,
+    logaddexp, masked_fill, maximum, minimum, where, xlogy)
+from ._ew_logic import (  # noqa: F401
+    bitwise_and, bitwise_left_shift, bitwise_not, bitwise_or, bitwise_right_shift, bitwise_xor,
+    logical_and, logical_not, logical_or, logical_xor)
 
-# ---------------------------------------------------------------- arithmetic
+_BOOL_SUB = ("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert "
+             "a mask, use the `~` or `logical_not()` operator instead.")
+
+
+def _check_int_divisor(x, y):
+    # integer division by zero is an error in PyTorch, where NumPy would warn and give 0
+    if x.dtype.kind in "iub" and np.any(np.asarray(y) == 0):
+        raise RuntimeError("ZeroDivisionError")
+
+
+# ---------------------------------------------------------------- sums and products
 
 
 class Add(Op):
@@ -27,13 +50,14 @@ class Add(Op):
 class AddScaled(Op):
     """``input + alpha * other`` (``add`` with ``alpha``)."""
     node_name = "AddBackward0"
+    saves = ("alpha",)
+    samples = Samples("add", arity=2, broadcast=True, kwargs={"alpha": 2.5})
 
     def forward(ctx, x, y, alpha):
         return x + alpha * y
 
     def backward(ctx, xp, grad, alpha):
         return grad, grad * alpha
-    saves = ("alpha",)
 
 
 class Sub(Op):
@@ -52,6 +76,7 @@ class SubScaled(Op):
     """``input - alpha * other`` (``sub`` with ``alpha``)."""
     node_name = "SubBackward0"
     saves = ("alpha",)
+    samples = Samples("sub", arity=2, broadcast=True, kwargs={"alpha": -0.5})
 
     def forward(ctx, x, y, alpha):
         return x - alpha * y
@@ -63,12 +88,26 @@ class SubScaled(Op):
 class RSub(Op):
     """``other - input`` for a scalar ``other`` (``2 - x``)."""
     node_name = "RsubBackward1"
+    samples = Samples("rsub", kwargs={"other": 2.5})
 
     def forward(ctx, x, y):
         return y - x
 
     def backward(ctx, xp, grad):
         return -grad, None
+
+
+class RSubTensor(Op):
+    """``other - alpha * input`` for tensors (``torch.rsub``)."""
+    node_name = "RsubBackward0"
+    saves = ("alpha",)
+    samples = Samples("rsub", arity=2, broadcast=True, kwargs=[{}, {"alpha": 3}])
+
+    def forward(ctx, x, y, alpha):
+        return y - alpha * x
+
+    def backward(ctx, xp, grad, alpha):
+        return grad * -alpha, grad
 
 
 class Mul(Op):
@@ -84,21 +123,6 @@ class Mul(Op):
         return grad * y, grad * x
 
 
-class Div(Op):
-    """Elementwise true division, broadcast."""
-    node_name = "DivBackward0"
-    float_only = True
-    samples = Samples("div", arity=2, broadcast=True, domain=(0.5, 2.0))
-    saves = ("x", "y")
-
-    def forward(ctx, x, y):
-        return x / y
-
-    def backward(ctx, xp, grad, x, y):
-        gx = grad / y
-        return gx, -gx * x / y
-
-
 class Neg(Op):
     """Elementwise negation."""
     node_name = "NegBackward0"
@@ -111,69 +135,49 @@ class Neg(Op):
         return (-grad,)
 
 
-class PowScalar(Op):
-    """``input ** exponent`` for a scalar exponent."""
-    node_name = "PowBackward0"
-    samples = Samples("pow", domain=(0.5, 2.0), kwargs=[{"exponent": 2}, {"exponent": 2.5}, {"exponent": -1.5}])
-    saves = ("x", "exponent")
-
-    def forward(ctx, x, exponent):
-        return x ** exponent
-
-    def backward(ctx, xp, grad, x, exponent):
-        if exponent == 0:
-            return (grad * 0,)
-        return (grad * exponent * x ** (exponent - 1),)
+def _check_alpha(values, alpha):
+    kind = promote_kind(values)
+    if kind != "f" and isinstance(alpha, float):
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+    if kind != "b" and isinstance(alpha, bool):
+        raise RuntimeError("Boolean alpha only supported for Boolean results.")
 
 
-class PowTensor(Op):
-    """``input ** exponent`` for a tensor exponent."""
-    node_name = "PowBackward1"
-    saves = ("x", "y", "out")
-    samples = Samples("pow", arity=2, broadcast=True, domain=(0.5, 2.0))
-
-    def forward(ctx, x, y):
-        return x ** y
-
-    def backward(ctx, xp, grad, x, y, out):
-        gx = grad * y * x ** (y - 1)
-        # PyTorch's convention: the exponent's gradient is 0 where the base is 0 and y >= 0
-        gy = grad * xp.where((x == 0) & (y >= 0), 0, out * xp.log(xp.where(x == 0, 1, x)))
-        return gx, gy
-
-
-class RPow(Op):
-    """``base ** input`` for a scalar base (``2 ** x``)."""
-    node_name = "PowBackward2"
-    saves = ("y", "out")
-
-    def forward(ctx, x, y):
-        return y ** x
-
-    def backward(ctx, xp, grad, y, out):
-        return grad * out * float(np.log(y)), None
+def promote_kind(values):
+    from .._dtype import result_type
+    return result_type(*values).numpy_dtype.kind
 
 
 def add(input, other, *, alpha=1, out=None):
     """Return ``input + alpha * other``, broadcast."""
     if not isinstance(input, Tensor):
         input, other = other, input
-    if alpha == 1:
+    if alpha == 1 and not isinstance(alpha, bool):
         return apply_binary(Add, input, other)
+    _check_alpha((input, other), alpha)
     if isinstance(other, Tensor):
-        return apply(AddScaled, (input, other), alpha)
+        return apply_broadcast(AddScaled, promote((input, other)), alpha)
     return apply_binary(Add, input, alpha * other)
+
+
+def _check_bool_sub(input, other):
+    a = input._data.dtype.kind == "b"
+    b = (other._data.dtype.kind == "b") if isinstance(other, Tensor) else isinstance(other, bool)
+    if a and b and isinstance(other, Tensor):
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                           "Use the `^` or `logical_xor()` operator instead.")
+    if a or b:
+        raise RuntimeError(_BOOL_SUB)
 
 
 def sub(input, other, *, alpha=1, out=None):
     """Return ``input - alpha * other``, broadcast."""
-    if input.dtype is _BY_CHAR["?"] or (isinstance(other, Tensor) and other.dtype is _BY_CHAR["?"]):
-        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
-                           "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+    _check_bool_sub(input, other)
     if alpha == 1:
         return apply_binary(Sub, input, other)
+    _check_alpha((input, other), alpha)
     if isinstance(other, Tensor):
-        return apply(SubScaled, (input, other), alpha)
+        return apply_broadcast(SubScaled, promote((input, other)), alpha)
     return apply_binary(Sub, input, alpha * other)
 
 
@@ -182,8 +186,10 @@ subtract = sub
 
 def rsub(input, other, *, alpha=1):
     """Return ``other - alpha * input``."""
+    _check_bool_sub(input, other)
     if isinstance(other, Tensor):
-        return sub(other, input, alpha=alpha)
+        _check_alpha((input, other), alpha)
+        return apply_broadcast(RSubTensor, promote((input, other)), alpha)
     if alpha != 1:
         input = mul(input, alpha)
     return apply_binary(RSub, input, other)
@@ -199,29 +205,6 @@ def mul(input, other, *, out=None):
 multiply = mul
 
 
-def div(input, other, *, rounding_mode=None, out=None):
-    """Return ``input / other``; ``rounding_mode`` 'trunc' or 'floor' rounds the quotient."""
-    if not isinstance(input, Tensor):
-        from .._creation import tensor
-        input = tensor(input)
-    if rounding_mode is None:
-        return apply_binary(Div, input, other)
-    if rounding_mode == "floor":
-        return apply_binary(DivFloor, input, other)
-    if rounding_mode == "trunc":
-        return apply_binary(DivTrunc, input, other)
-    raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
-                       f"'{rounding_mode}'")
-
-
-divide = true_divide = div
-
-
-def rdiv(input, other):
-    """Return ``other / input`` (PyTorch computes it as ``input.reciprocal() * other``)."""
-    return mul(reciprocal(input), other)
-
-
 def neg(input, *, out=None):
     """Return ``-input``."""
     if input._data.dtype.kind == "b":
@@ -233,38 +216,34 @@ def neg(input, *, out=None):
 negative = neg
 
 
-def pow(input, exponent, *, out=None):  # noqa: A001 - PyTorch's public name
-    """Return ``input ** exponent``; either may be a scalar."""
-    if not isinstance(input, Tensor):
-        return rpow(exponent, input)
-    if isinstance(exponent, Tensor):
-        return apply_binary(PowTensor, input, exponent)
-    if input._data.dtype.kind in "iub" and isinstance(exponent, int) and exponent < 0:
-        raise RuntimeError("Integers to negative integer powers are not allowed.")
-    return apply_binary(PowScalar, input, exponent)
+# ---------------------------------------------------------------- divisions
 
 
-def rpow(input, base):
-    """Return ``base ** input`` for a scalar ``base``."""
-    return apply_binary(RPow, input, base)
+class Div(Op):
+    """Elementwise true division, broadcast."""
+    node_name = "DivBackward0"
+    float_only = True
+    samples = Samples("div", arity=2, broadcast=True, domain=(0.5, 2.0))
+    saves = ("x", "y")
 
+    def forward(ctx, x, y):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return x / y
 
-def square(input, *, out=None):
-    """Return ``input ** 2`` (PyTorch records it as PowBackward0)."""
-    return apply_binary(PowScalar, input, 2)
-
-
-# ---------------------------------------------------------------- rounding divisions (no gradient)
+    def backward(ctx, xp, grad, x, y):
+        gx = grad / y
+        return gx, -gx * x / y
 
 
 class DivFloor(Op):
     """Division rounded down (``rounding_mode='floor'``); its gradient is zero."""
     node_name = "DivBackward2"
+    samples = Samples("div", arity=2, kwargs={"rounding_mode": "floor"}, domain=(0.5, 3.0), gradgrad=False)
 
     def forward(ctx, x, y):
-        if x.dtype.kind in "iu" and np.any(np.asarray(y) == 0):
-            raise RuntimeError("ZeroDivisionError")
-        return np.floor_divide(x, y)
+        _check_int_divisor(x, y)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.floor_divide(x, y)
 
     def backward(ctx, xp, grad):
         return grad * 0, grad * 0
@@ -273,393 +252,285 @@ class DivFloor(Op):
 class DivTrunc(Op):
     """Division rounded toward zero (``rounding_mode='trunc'``); its gradient is zero."""
     node_name = "DivBackward2"
+    samples = Samples("div", arity=2, kwargs={"rounding_mode": "trunc"}, domain=(-3.0, 3.0), gradgrad=False)
 
     def forward(ctx, x, y):
+        _check_int_divisor(x, y)
         if x.dtype.kind in "iu":
-            if np.any(np.asarray(y) == 0):
-                raise RuntimeError("ZeroDivisionError")
             q = np.floor_divide(x, y)
             return q + ((q < 0) & (q * y != x))
-        return np.trunc(x / y)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.trunc(x / y)
 
     def backward(ctx, xp, grad):
         return grad * 0, grad * 0
 
 
-# ---------------------------------------------------------------- exponentials and logarithms
-
-
-class Exp(Op):
-    """Elementwise ``e ** x``."""
-    node_name = "ExpBackward0"
-    float_only = True
-    saves = ("out",)
-    samples = Samples("exp")
-
-    def forward(ctx, x):
-        return np.exp(x)
-
-    def backward(ctx, xp, grad, out):
-        return (grad * out,)
-
-
-class Log(Op):
-    """Elementwise natural logarithm."""
-    node_name = "LogBackward0"
-    float_only = True
-    saves = ("x",)
-    samples = Samples("log", domain=(0.1, 3.0))
-
-    def forward(ctx, x):
-        return np.log(x)
-
-    def backward(ctx, xp, grad, x):
-        return (grad / x,)
-
-
-class Sqrt(Op):
-    """Elementwise square root."""
-    node_name = "SqrtBackward0"
-    float_only = True
-    saves = ("out",)
-    samples = Samples("sqrt", domain=(0.1, 3.0))
-
-    def forward(ctx, x):
-        return np.sqrt(x)
-
-    def backward(ctx, xp, grad, out):
-        return (grad / (2 * out),)
-
-
-class Reciprocal(Op):
-    """Elementwise ``1 / x``."""
-    node_name = "ReciprocalBackward0"
-    float_only = True
-    saves = ("out",)
-    samples = Samples("reciprocal", domain=(0.5, 2.0))
-
-    def forward(ctx, x):
-        return np.reciprocal(x)
-
-    def backward(ctx, xp, grad, out):
-        return (-grad * out * out,)
-
-
-def exp(input, *, out=None):
-    """Return the elementwise exponential."""
-    return apply_unary(Exp, input)
-
-
-def log(input, *, out=None):
-    """Return the elementwise natural logarithm."""
-    return apply_unary(Log, input)
-
-
-def sqrt(input, *, out=None):
-    """Return the elementwise square root."""
-    return apply_unary(Sqrt, input)
-
-
-def reciprocal(input, *, out=None):
-    """Return the elementwise reciprocal ``1 / input``."""
-    return apply_unary(Reciprocal, input)
-
-
-# ---------------------------------------------------------------- trigonometric and hyperbolic
-
-
-class Sin(Op):
-    """Elementwise sine."""
-    node_name = "SinBackward0"
-    float_only = True
-    saves = ("x",)
-    samples = Samples("sin")
-
-    def forward(ctx, x):
-        return np.sin(x)
-
-    def backward(ctx, xp, grad, x):
-        return (grad * xp.cos(x),)
-
-
-class Cos(Op):
-    """Elementwise cosine."""
-    node_name = "CosBackward0"
-    float_only = True
-    saves = ("x",)
-    samples = Samples("cos")
-
-    def forward(ctx, x):
-        return np.cos(x)
-
-    def backward(ctx, xp, grad, x):
-        return (-grad * xp.sin(x),)
-
-
-class Tanh(Op):
-    """Elementwise hyperbolic tangent."""
-    node_name = "TanhBackward0"
-    float_only = True
-    saves = ("out",)
-    samples = Samples("tanh")
-
-    def forward(ctx, x):
-        return np.tanh(x)
-
-    def backward(ctx, xp, grad, out):
-        return (grad * (1 - out * out),)
-
-
-def sin(input, *, out=None):
-    """Return the elementwise sine."""
-    return apply_unary(Sin, input)
-
-
-def cos(input, *, out=None):
-    """Return the elementwise cosine."""
-    return apply_unary(Cos, input)
-
-
-def tanh(input, *, out=None):
-    """Return the elementwise hyperbolic tangent."""
-    return apply_unary(Tanh, input)
-
-
-# ---------------------------------------------------------------- activations
-
-
-class Sigmoid(Op):
-    """Elementwise logistic sigmoid ``1 / (1 + e ** -x)``."""
-    node_name = "SigmoidBackward0"
-    float_only = True
-    saves = ("out",)
-    samples = Samples("sigmoid", domain=(-8.0, 8.0))
-
-    def forward(ctx, x):
-        # split by sign so that exp never overflows
-        e = np.exp(-np.abs(x))
-        return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
-
-    def backward(ctx, xp, grad, out):
-        return (grad * out * (1 - out),)
-
-
-class Relu(Op):
-    """Elementwise ``max(x, 0)``; the subgradient at 0 is 0, as in PyTorch."""
-    node_name = "ReluBackward0"
-    saves = ("out",)
-    samples = Samples("relu")
-
-    def forward(ctx, x):
-        return np.maximum(x, 0, dtype=x.dtype)
-
-    def backward(ctx, xp, grad, out):
-        return (grad * (out > 0),)
-
-
-class Abs(Op):
-    """Elementwise absolute value; the subgradient at 0 is 0."""
-    node_name = "AbsBackward0"
-    saves = ("x",)
-    samples = Samples("abs")
-
-    def forward(ctx, x):
-        return np.abs(x)
-
-    def backward(ctx, xp, grad, x):
-        return (grad * xp.sign(x),)
-
-
-def sigmoid(input, *, out=None):
-    """Return the elementwise logistic sigmoid."""
-    return apply_unary(Sigmoid, input)
-
-
-def relu(input):
-    """Return ``max(input, 0)`` elementwise."""
-    if input._data.dtype.kind == "b":
-        raise RuntimeError('"clamp_min_scalar_cpu" not implemented for \'Bool\'')
-    return apply_unary(Relu, input)
-
-
-def abs(input, *, out=None):  # noqa: A001 - PyTorch's public name
-    """Return the elementwise absolute value."""
-    if input._data.dtype.kind == "b":
-        raise RuntimeError("abs is not supported for bool tensors")
-    return apply_unary(Abs, input)
-
-
-absolute = abs
-
-
-# ---------------------------------------------------------------- casts
-
-
-class ToCopy(Op):
-    """A copy converted to another dtype; differentiable between floating dtypes."""
-    node_name = "ToCopyBackward0"
-
-    def forward(ctx, x, np_dtype):
-        ctx.in_dtype = x.dtype
-        return x.astype(np_dtype)
-
-    def backward(ctx, xp, grad):
-        return (xp.cast(grad, ctx.in_dtype),)
-
-
-def _to_dtype(input, dtype, copy=False):
-    if dtype is input.dtype and not copy:
-        return input
-    if not dtype.is_floating_point or not input._requires_grad:
-        out = _wrap(input._data.astype(dtype.numpy_dtype))
-        return out
-    return apply_unary(ToCopy, input, dtype.numpy_dtype)
-
-
-def to(input, *args, dtype=None, device=None, non_blocking=False, copy=False, memory_format=None):
-    """Return ``input`` converted to a dtype (and/or checked onto a device); self if nothing changes."""
-    for a in args:
-        if isinstance(a, _dtype_cls):
-            dtype = a
-        elif isinstance(a, Tensor):
-            dtype = a.dtype
-        elif a is not None:
-            device = a
-    if device is not None:
-        from ..device import _check_cpu
-        _check_cpu(device)
-    if dtype is None:
-        return _wrap(input._data.copy()) if copy else input
-    return _to_dtype(input, dtype, copy)
-
-
-def type_(input, dtype=None):
-    """Return the type name when ``dtype`` is None, otherwise ``input`` cast to ``dtype``."""
-    names = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
-             "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
-    if dtype is None:
-        return f"torch.{names[input.dtype.name]}Tensor"
-    if isinstance(dtype, str):
-        wanted = dtype.rsplit(".", 1)[-1].replace("Tensor", "")
-        for name, short in names.items():
-            if short == wanted:
-                return _to_dtype(input, _BY_CHAR[np.dtype(name).char])
-        raise ValueError(f"invalid type: '{dtype}'")
-    return _to_dtype(input, dtype)
-
-
-# ---------------------------------------------------------------- selection
-
-
-class Sign(Op):
-    """Elementwise sign (-1, 0 or 1); its gradient is zero."""
-    node_name = "SignBackward0"
-    samples = Samples("sign")
-
-    def forward(ctx, x):
-        return np.sign(x)
-
-    def backward(ctx, xp, grad):
-        return (grad * 0,)
-
-
-def sign(input, *, out=None):
-    """Return the elementwise sign of ``input``."""
-    if input._data.dtype.kind == "b":
-        return input.clone()
-    return apply_unary(Sign, input)
-
-
-class Where(Op):
-    """``x`` where the condition holds, else ``y`` (broadcast); the condition gets no gradient."""
-    node_name = "WhereBackward0"
-    saves = ("condition",)
-
-    def forward(ctx, condition, x, y):
-        return np.where(condition, x, y)
-
-    def backward(ctx, xp, grad, condition):
-        zero = grad * 0
-        return None, xp.where(condition, grad, zero), xp.where(condition, zero, grad)
-
-
-def where(condition, input=None, other=None, *, out=None):
-    """Return elements of ``input`` where ``condition`` holds and of ``other`` elsewhere."""
-    from .._creation import tensor
-    if input is None and other is None:
-        from .indexing import nonzero
-        return nonzero(condition, as_tuple=True)
-    if condition._data.dtype.kind != "b":
-        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
-                           f"{_names[condition._data.dtype.char]}")
-    a = input if isinstance(input, Tensor) else None
-    b = other if isinstance(other, Tensor) else None
-    target = result_type(*(v for v in (input, other)))
-    x = input if a is not None else tensor(input, dtype=target)
-    y = other if b is not None else tensor(other, dtype=target)
-    if x.dtype is not target:
-        x = _to_dtype(x, target)
-    if y.dtype is not target:
-        y = _to_dtype(y, target)
-    try:
-        return apply(Where, (condition, x, y))
-    except ValueError:
-        raise broadcast_error(condition._data.shape, x._data.shape, y._data.shape) from None
-
-
-_names = {"f": "Float", "d": "Double", "e": "Half", "l": "Long", "q": "Long", "i": "Int", "h": "Short",
-          "b": "Char", "B": "Byte", "?": "Bool"}
-
-
-class Maximum(Op):
-    """Elementwise maximum; ties split the gradient evenly, as in PyTorch."""
-    node_name = "MaximumBackward0"
-    saves = ("x", "y")
-    samples = Samples("maximum", arity=2, broadcast=True)
+class FloorDivide(Op):
+    """``input // other`` (rounded down); PyTorch defines no derivative for it."""
+    node_name = "torch::autograd::NotImplemented"
 
     def forward(ctx, x, y):
-        return np.maximum(x, y)
+        _check_int_divisor(x, y)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.floor_divide(x, y)
 
-    def backward(ctx, xp, grad, x, y):
-        return _split_by_mask(xp, grad, x > y, x == y)
+    def backward(ctx, xp, grad):
+        raise RuntimeError("derivative for aten::floor_divide is not implemented")
 
 
-class Minimum(Op):
-    """Elementwise minimum; ties split the gradient evenly, as in PyTorch."""
-    node_name = "MinimumBackward0"
-    saves = ("x", "y")
-    samples = Samples("minimum", arity=2, broadcast=True)
+class RFloorDivide(FloorDivide):
+    """``other // input`` for a scalar ``other``."""
 
     def forward(ctx, x, y):
-        return np.minimum(x, y)
+        return FloorDivide.forward(ctx, np.asarray(y, dtype=x.dtype), x)
+
+
+def div(input, other, *, rounding_mode=None, out=None):
+    """Return ``input / other``; ``rounding_mode`` 'trunc' or 'floor' rounds the quotient."""
+    if not isinstance(input, Tensor):
+        from .._creation import tensor
+        input = tensor(input)
+    if rounding_mode is None:
+        return apply_binary(Div, input, other)
+    if rounding_mode == "floor":
+        return _rounded(DivFloor, input, other)
+    if rounding_mode == "trunc":
+        return _rounded(DivTrunc, input, other)
+    raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
+                       f"'{rounding_mode}'")
+
+
+divide = true_divide = div
+
+
+def _rounded(cls, input, other):
+    if input._data.dtype.kind == "b" and (not isinstance(other, Tensor) or other._data.dtype.kind == "b"):
+        raise not_implemented("div_floor_cpu" if cls is not DivTrunc else "div_trunc_cpu", input)
+    return apply_binary(cls, input, other)
+
+
+def rdiv(input, other):
+    """Return ``other / input`` (PyTorch computes it as ``input.reciprocal() * other``)."""
+    return mul(reciprocal(input), other)
+
+
+def floor_divide(input, other, *, out=None):
+    """Return ``input / other`` rounded down (``//``)."""
+    if not isinstance(input, Tensor):
+        from .._creation import tensor
+        input = tensor(input)
+    if input._data.dtype.kind == "b" and (not isinstance(other, Tensor) or other._data.dtype.kind == "b"):
+        raise not_implemented("div_floor_cpu", input)
+    return apply_binary(FloorDivide, input, other)
+
+
+def rfloordiv(input, other):
+    """Return ``other // input`` for a scalar ``other``."""
+    return apply_binary(RFloorDivide, input, other)
+
+
+# ---------------------------------------------------------------- remainders
+
+
+def _remainder(x, y):
+    # PyTorch's formula (the fmod, moved onto the divisor's side), which keeps -0.0 where NumPy gives 0.0
+    _check_int_divisor(x, y)
+    if x.dtype.kind in "iub":
+        return np.remainder(x, y)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        m = np.fmod(x, y)
+        return np.where((m != 0) & ((m < 0) != (np.asarray(y) < 0)), m + y, m).astype(m.dtype, copy=False)
+
+
+class Remainder(Op):
+    """Python's ``%``: the remainder takes the divisor's sign (tensor divisor)."""
+    node_name = "RemainderBackward1"
+    saves = ("x", "y")
+    samples = Samples("remainder", arity=2, broadcast=True, domain=(0.6, 3.0), gradgrad=False)
+
+    def forward(ctx, x, y):
+        return _remainder(x, y)
 
     def backward(ctx, xp, grad, x, y):
-        return _split_by_mask(xp, grad, x < y, x == y)
+        return grad, -grad * xp.floor(x / y)
 
 
-def _split_by_mask(xp, grad, first_wins, tie):
-    """Route ``grad`` to the first operand where it wins, the second where it loses, half each on ties."""
-    zero = grad * 0
-    half = grad / 2
-    gx = xp.where(first_wins, grad, xp.where(tie, half, zero))
-    gy = xp.where(first_wins, zero, xp.where(tie, half, grad))
-    return gx, gy
+class RemainderScalar(Op):
+    """Python's ``%`` by a scalar divisor."""
+    node_name = "RemainderBackward0"
+    samples = Samples("remainder", domain=(-3.0, 3.0), kwargs={"other": 0.7}, numeric=False)
+
+    def forward(ctx, x, y):
+        return _remainder(x, y)
+
+    def backward(ctx, xp, grad):
+        return grad, None
 
 
-def maximum(input, other, *, out=None):
-    """Return the elementwise maximum of two tensors."""
-    if not isinstance(other, Tensor):
-        raise TypeError(f"maximum(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
-    return apply_binary(Maximum, input, other)
+class RRemainder(Op):
+    """``other % input`` for a scalar ``other``; PyTorch defines no derivative for it."""
+    node_name = "torch::autograd::NotImplemented"
+
+    def forward(ctx, x, y):
+        return _remainder(np.asarray(y, dtype=x.dtype), x)
+
+    def backward(ctx, xp, grad):
+        raise RuntimeError("derivative for aten::remainder is not implemented")
 
 
-def minimum(input, other, *, out=None):
-    """Return the elementwise minimum of two tensors."""
-    if not isinstance(other, Tensor):
-        raise TypeError(f"minimum(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
-    return apply_binary(Minimum, input, other)
+class Fmod(Op):
+    """C's ``fmod``: the remainder takes the dividend's sign (tensor divisor)."""
+    node_name = "FmodBackward1"
+    saves = ("x", "y")
+    samples = Samples("fmod", arity=2, broadcast=True, domain=(0.6, 3.0), gradgrad=False)
+
+    def forward(ctx, x, y):
+        _check_int_divisor(x, y)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.fmod(x, y)
+
+    def backward(ctx, xp, grad, x, y):
+        return grad, -grad * xp.trunc(x / y)
 
 
-OPS = (Add, AddScaled, Sub, SubScaled, RSub, Mul, Div, Neg, PowScalar, PowTensor, RPow, DivFloor, DivTrunc,
-       Exp, Log, Sqrt, Reciprocal, Sin, Cos, Tanh, Sigmoid, Relu, Abs, ToCopy, Sign, Where, Maximum,
-       Minimum)
+class FmodScalar(Fmod):
+    """``fmod`` by a scalar divisor."""
+    node_name = "FmodBackward0"
+    saves = ()
+    samples = Samples("fmod", domain=(-3.0, 3.0), kwargs={"other": 0.7}, numeric=False)
+
+    def backward(ctx, xp, grad):
+        return grad, None
+
+
+def _check_bool_remainder(input, other):
+    if input._data.dtype.kind == "b" and (not isinstance(other, Tensor) or other._data.dtype.kind == "b"):
+        raise not_implemented("remainder_cpu", input)
+
+
+def remainder(input, other, *, out=None):
+    """Return the elementwise remainder of ``input / other`` with the sign of ``other`` (``%``)."""
+    if not isinstance(input, Tensor):
+        check_tensor("remainder", other)
+        return rremainder(other, input)
+    _check_bool_remainder(input, other)
+    return apply_binary(Remainder if isinstance(other, Tensor) else RemainderScalar, input, other)
+
+
+def rremainder(input, other):
+    """Return ``other % input`` for a scalar ``other``."""
+    _check_bool_remainder(input, other)
+    return apply_binary(RRemainder, input, other)
+
+
+def fmod(input, other, *, out=None):
+    """Return the elementwise remainder of ``input / other`` with the sign of ``input``."""
+    if input._data.dtype.kind == "b" and (not isinstance(other, Tensor) or other._data.dtype.kind == "b"):
+        raise not_implemented("fmod_cpu", input)
+    return apply_binary(Fmod if isinstance(other, Tensor) else FmodScalar, input, other)
+
+
+# ---------------------------------------------------------------- powers
+
+
+def _power(x, y):
+    # NumPy refuses integers to negative integer powers; PyTorch truncates (only 1 and -1 survive)
+    if x.dtype.kind in "iu" and np.asarray(y).dtype.kind in "iu" and np.any(np.asarray(y) < 0):
+        y = np.asarray(y)
+        magnitude = np.where(np.abs(x) == 1, x ** np.abs(y), 0).astype(x.dtype)
+        return np.where(y < 0, magnitude, x ** np.maximum(y, 0)).astype(x.dtype, copy=False)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        return x ** y
+
+
+class PowScalar(Op):
+    """``input ** exponent`` for a scalar exponent."""
+    node_name = "PowBackward0"
+    samples = Samples("pow", domain=(0.5, 2.0), kwargs=[{"exponent": 2}, {"exponent": 2.5}, {"exponent": -1.5},
+                                                         {"exponent": 0}])
+    saves = ("x", "exponent")
+
+    def forward(ctx, x, exponent):
+        return _power(x, exponent)
+
+    def backward(ctx, xp, grad, x, exponent):
+        if exponent == 0:
+            return grad * 0, None
+        return grad * exponent * x ** (exponent - 1), None
+
+
+class PowTensor(Op):
+    """``input ** exponent`` for a tensor exponent."""
+    node_name = "PowBackward1"
+    saves = ("x", "y", "out")
+    samples = Samples("pow", arity=2, broadcast=True, domain=(0.5, 2.0))
+
+    def forward(ctx, x, y):
+        return _power(x, y)
+
+    def backward(ctx, xp, grad, x, y, out):
+        # PyTorch's conventions: no gradient to the base through a zero exponent, and none to the
+        # exponent where the base is 0 and the exponent non-negative
+        gx = xp.where(y == 0, grad * 0, grad * y * x ** (y - 1))
+        gy = grad * xp.where((x == 0) & (y >= 0), out * 0, out * xp.log(xp.where(x == 0, x * 0 + 1, x)))
+        return gx, gy
+
+
+class RPow(Op):
+    """``base ** input`` for a scalar base (``2 ** x``)."""
+    node_name = "PowBackward2"
+    saves = ("y", "out")
+    samples = Samples("Tensor.__rpow__", domain=(-1.0, 2.0), kwargs=[{"other": 2.5}], torch_call="Tensor.__rpow__")
+
+    def forward(ctx, x, y):
+        return _power(np.asarray(y, dtype=x.dtype), x)
+
+    def backward(ctx, xp, grad, y, out):
+        if y == 0:
+            return grad * 0, None
+        return grad * out * float(np.log(y)), None
+
+
+def pow(input, exponent, *, out=None):  # noqa: A001 - PyTorch's public name
+    """Return ``input ** exponent``; either may be a scalar."""
+    if not isinstance(input, Tensor):
+        return rpow(exponent, input)
+    if isinstance(exponent, Tensor):
+        return apply_binary(PowTensor, input, exponent)
+    if input._data.dtype.kind in "iub" and isinstance(exponent, int) and exponent < 0:
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
+    if input._data.dtype.kind == "b" and not isinstance(exponent, float):
+        input = _to_dtype(input, promote_dtype(input, exponent))
+    return apply_binary(PowScalar, input, exponent)
+
+
+def promote_dtype(*values):
+    from .._dtype import result_type, int64
+    target = result_type(*values)
+    return int64 if target.numpy_dtype.kind == "b" else target
+
+
+def rpow(input, base):
+    """Return ``base ** input`` for a scalar ``base``."""
+    return apply_binary(RPow, input, base)
+
+
+def square(input, *, out=None):
+    """Return ``input ** 2`` (PyTorch records it as PowBackward0; bool squares to int64)."""
+    return pow(input, 2)
+
+
+def float_power(input, exponent, *, out=None):
+    """Return ``input ** exponent`` computed in float64."""
+    from .._dtype import float64
+    if not isinstance(input, Tensor):
+        return rpow(_to_dtype(exponent, float64), float(input))
+    if isinstance(exponent, Tensor):
+        return apply_binary(PowTensor, _to_dtype(input, float64), _to_dtype(exponent, float64))
+    return apply_binary(PowScalar, _to_dtype(input, float64), float(exponent))
+
+
+OPS = (Add, AddScaled, Sub, SubScaled, RSub, RSubTensor, Mul, Neg, Div, DivFloor, DivTrunc, FloorDivide,
+       RFloorDivide, Remainder, RemainderScalar, RRemainder, Fmod, FmodScalar, PowScalar, PowTensor, RPow,
+       ToCopy, *_ew_unary.OPS, *_ew_binary.OPS, *_ew_logic.OPS)
