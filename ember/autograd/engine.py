@@ -13,7 +13,8 @@ import re
 import weakref
 
 from .grad_mode import _state
-from .graph import FREED, FREED_MESSAGE, MODIFIED_MESSAGE, AccumulateGrad, RemovableHandle
+from .graph import (ANOMALY_HINT, FREED, FREED_MESSAGE, MODIFIED_MESSAGE, AccumulateGrad, RemovableHandle, _Packed,
+                    recording)
 
 __all__ = ["backward", "grad", "retain_grad", "register_tensor_hook", "register_post_accumulate_grad_hook"]
 
@@ -35,6 +36,9 @@ def _as_tensor_grads(tensors, grads):
     out = []
     for i, t in enumerate(tensors):
         g = None if grads is None else grads[i]
+        if not t._requires_grad:  # the engine reports it: "element i of tensors does not require grad"
+            out.append(None)
+            continue
         if g is None:
             if t._data.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
@@ -47,10 +51,8 @@ def _as_tensor_grads(tensors, grads):
         elif g._data.shape != t._data.shape:
             raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of {_size(g)} and output[{i}] "
                                f"has a shape of {_size(t)}.")
-        elif g._data.dtype.kind != t._data.dtype.kind and t._data.dtype.kind == "f":
-            raise TypeError(f"For complex Tensors, both grad_output and output are required to have the same "
-                            f"dtype. Mismatch in dtype: grad_output[{i}] has a dtype of {g.dtype} and "
-                            f"output[{i}] has a dtype of {t.dtype}.")
+        elif g._data.dtype != t._data.dtype:  # PyTorch casts the root gradient to the output's dtype
+            g = g.to(t.dtype)
         out.append(g)
     return out
 
@@ -99,14 +101,12 @@ def _unpack(node, raw):
         if isinstance(value, Tensor):
             box = value._vc
             if (box[0] if box is not None else 0) != version:
-                raise RuntimeError(MODIFIED_MESSAGE.format(what=_describe_array(value._data), origin=_origin(value),
-                                                           now=box[0], then=version))
+                raise RuntimeError(_modified(_describe_array(value._data), _origin(value), box[0], version))
             out.append(value._data if raw else value)
         elif version is not None and type(version) is list:  # the node's own output
             if version[0]:
-                raise RuntimeError(MODIFIED_MESSAGE.format(
-                    what=_describe_array(value), origin=f", which is output 0 of {_short(node.node_name)}",
-                    now=version[0], then=0))
+                raise RuntimeError(_modified(_describe_array(value), f", which is output 0 of "
+                                             f"{_short(node.node_name)}", version[0], 0))
             if raw:
                 out.append(value)
             else:
@@ -114,9 +114,18 @@ def _unpack(node, raw):
                 t._node = node
                 t._requires_grad = True
                 out.append(t)
+        elif type(value) is _Packed:  # replaced by a saved_tensors_hooks pack hook
+            out.append(value.restore(raw))
         else:
             out.append(value)
     return out
+
+
+def _modified(what, origin, now, then):
+    message = MODIFIED_MESSAGE.format(what=what, origin=origin, now=now, then=then)
+    if recording.anomaly:
+        message = message[:message.index("Hint:")] + ANOMALY_HINT
+    return message
 
 
 def _describe_array(array):
@@ -142,16 +151,16 @@ def _sum_to(xp, g, shape, dtype):
     return g
 
 
-def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, grad_variables=None, inputs=None):
     """Compute the sum of gradients of ``tensors`` w.r.t. graph leaves, accumulated into ``.grad``."""
     from .._tensor import Tensor
-    if isinstance(tensors, Tensor):
-        tensors = (tensors,)
-    if isinstance(grad_tensors, Tensor):
-        grad_tensors = (grad_tensors,)
-    tensors = tuple(tensors)
-    if grad_tensors is not None and len(grad_tensors) != len(tensors):
-        raise RuntimeError(f"got {len(grad_tensors)} tensors and {len(tensors)} gradients")
+    tensors = (tensors,) if isinstance(tensors, Tensor) else tuple(tensors)
+    if grad_variables is not None:  # the deprecated name PyTorch still accepts
+        grad_tensors = grad_variables
+    if grad_tensors is not None:
+        grad_tensors = (grad_tensors,) if isinstance(grad_tensors, Tensor) else tuple(grad_tensors)
+        if len(grad_tensors) != len(tensors):
+            raise RuntimeError(f"got {len(tensors)} tensors and {len(grad_tensors)} gradients")
     if inputs is not None:
         inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
         if not inputs:
@@ -166,12 +175,22 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     """Return the gradients of ``outputs`` w.r.t. ``inputs`` without touching ``.grad``."""
     from .._tensor import Tensor, _wrap
     import numpy as np
-    if isinstance(outputs, Tensor):
-        outputs = (outputs,)
-    single = isinstance(inputs, Tensor)
-    inputs = (inputs,) if single else tuple(inputs)
-    if isinstance(grad_outputs, Tensor):
-        grad_outputs = (grad_outputs,)
+    if not only_inputs:
+        import warnings
+        warnings.warn("only_inputs argument is deprecated and is ignored now (defaults to True). To accumulate "
+                      "gradient for other parts of the graph, please use torch.autograd.backward.", FutureWarning,
+                      stacklevel=2)
+    if is_grads_batched:
+        raise NotImplementedError("ember.autograd.grad: is_grads_batched=True needs vmap, which ember does not "
+                                  "implement; loop over the batch of grad_outputs instead")
+    outputs = (outputs,) if isinstance(outputs, Tensor) else tuple(outputs)
+    inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
+    if not inputs:
+        raise RuntimeError("`inputs` argument to `grad()` cannot be empty.")
+    if grad_outputs is not None:
+        grad_outputs = (grad_outputs,) if isinstance(grad_outputs, Tensor) else tuple(grad_outputs)
+        if len(grad_outputs) != len(outputs):
+            raise RuntimeError(f"got {len(outputs)} tensors and {len(grad_outputs)} gradients")
     if materialize_grads and allow_unused is False:
         raise ValueError("Expected allow_unused to be True or not passed when materialize_grads=True, "
                          "but got: allow_unused=False.")
@@ -179,8 +198,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     for t in inputs:
         if not t._requires_grad:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
-    outputs = tuple(outputs)
-    grads = _as_tensor_grads(outputs, None if grad_outputs is None else tuple(grad_outputs))
+    grads = _as_tensor_grads(outputs, grad_outputs)
     retain = create_graph if retain_graph is None else retain_graph
     captured = _run(outputs, grads, retain, create_graph, inputs, capture=True)
     result = []
@@ -219,6 +237,9 @@ def _run(tensors, grads, retain, create_graph, inputs, capture):
         needed = _nodes_leading_to(root_nodes, targets, deps)
         captured = [None] * len(inputs)
 
+    call = _call_node
+    if recording.anomaly:  # chosen once per pass: the per-node loop stays free of the check
+        from .anomaly_mode import checked_call as call
     ready = [(-n._seq, id(n), n) for n in set(root_nodes) if deps.get(n, 0) == 0]
     heapq.heapify(ready)
     prev_enabled = _state.enabled
@@ -241,7 +262,7 @@ def _run(tensors, grads, retain, create_graph, inputs, capture):
             if needed is not None and node not in needed:
                 grads_in = (None,) * len(node.next_functions)
             else:
-                grads_in = _call_node(node, buf, xp, raw, retain)
+                grads_in = call(node, buf, xp, raw, retain)
             for (nxt, nr), g in zip(node.next_functions, grads_in):
                 if nxt is None:
                     continue

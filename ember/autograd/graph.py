@@ -5,8 +5,10 @@ A node is created by an op when some input requires grad. Its ``next_functions``
 ``None`` for inputs that need no gradient), exactly as PyTorch shows them.
 """
 import itertools
+import threading
 
-__all__ = ["Node", "AccumulateGrad", "RemovableHandle", "FREED_MESSAGE"]
+__all__ = ["Node", "AccumulateGrad", "RemovableHandle", "FREED_MESSAGE", "saved_tensors_hooks", "save_on_cpu",
+           "disable_saved_tensors_hooks"]
 
 # every node gets a sequence number; the engine runs ready nodes newest first, as PyTorch does
 _sequence = itertools.count()
@@ -22,6 +24,9 @@ MODIFIED_MESSAGE = (
     "[{what}]{origin}, is at version {now}; expected version {then} instead. Hint: enable anomaly detection "
     "to find the operation that failed to compute its gradient, with "
     "torch.autograd.set_detect_anomaly(True, check_nan=False).")
+# the hint PyTorch gives instead while anomaly detection is on (the forward traceback is then printed)
+ANOMALY_HINT = ("Hint: the backtrace further above shows the operation that failed to compute its gradient. "
+                "The variable in question was changed in there or anywhere later. Good luck!")
 
 
 class _Freed:
@@ -129,3 +134,174 @@ class AccumulateGrad(Node):
         self._shape = data.shape
         self._dtype = data.dtype
         self._seq = -1  # leaves accumulate as soon as their gradient is complete
+
+
+# ---------------------------------------------------------------- recording extras
+# Ops call ``on_record(node, result)`` only while ``recording.active`` is True: anomaly mode is on
+# or some thread has saved-tensor hooks. When neither is used, recording pays one attribute check.
+
+class _Recording:
+    """Process-wide switches read when a node is recorded."""
+
+    __slots__ = ("active", "anomaly", "check_nan", "hook_users")
+
+    def __init__(self):
+        self.active = self.anomaly = False
+        self.check_nan = True
+        self.hook_users = 0
+
+    def refresh(self):
+        self.active = self.anomaly or self.hook_users > 0
+
+
+recording = _Recording()
+
+
+class _HookStack(threading.local):
+    stack = ()   # (pack, unpack) pairs, innermost last; thread-local as in PyTorch
+
+
+_hook_stack = _HookStack()
+
+
+class _Packed:
+    """A saved value replaced by what a pack hook returned, with the unpack hook to restore it.
+
+    It remembers the original tensor's graph edge (not its data), so that under ``create_graph``
+    the unpacked tensor takes the original's place in the graph, as PyTorch's SavedVariable does.
+    """
+
+    __slots__ = ("packed", "unpack", "edge")
+
+    def __init__(self, packed, unpack, edge):
+        self.packed, self.unpack, self.edge = packed, unpack, edge
+
+    def restore(self, raw):
+        """Return the unpacked value: an array when ``raw``, else a Tensor placed in the graph."""
+        import weakref
+        from .._tensor import Tensor, _wrap
+        t = self.unpack(self.packed)
+        if not isinstance(t, Tensor):
+            raise TypeError(f"Output of saved tensor unpack_hook expected to be a Tensor but got result of type "
+                            f"{type(t).__name__}")
+        if raw or self.edge is None:
+            return t._data if raw else t
+        node, nr = self.edge
+        r = _wrap(t._data)
+        r._requires_grad = True
+        if type(node) is AccumulateGrad:
+            r._accumulator = weakref.ref(node)
+        else:
+            r._node = node
+            if nr:
+                r._out_nr = nr
+        return r
+
+
+def on_record(node, result):
+    """Called by ops for each new node while ``recording.active``: anomaly traces, pack hooks."""
+    if recording.anomaly:
+        node._anomaly_trace = _forward_trace()
+    stack = _hook_stack.stack
+    if stack and node._saved is not None:
+        node._saved = tuple(pack_saved(v, version, result, stack[-1])
+                            for v, version in zip(node._saved, node._versions))
+        node._versions = (None,) * len(node._saved)
+
+
+def pack_saved(value, version, result, hooks):
+    """Run the innermost pack hook on one saved value (a Tensor, or the node's own output)."""
+    from .._tensor import Tensor
+    if type(version) is list:  # the node's own output
+        value = result
+    elif not isinstance(value, Tensor):
+        return value
+    from ..ops._op import edge_of
+    edge = edge_of(value) if value._requires_grad else None
+    pack, unpack = hooks
+    before = value._version
+    saved_stack = _hook_stack.stack
+    _hook_stack.stack = ()  # ops run inside a pack hook are not packed again
+    try:
+        packed = pack(value)
+    finally:
+        _hook_stack.stack = saved_stack
+    if value._version != before:
+        raise RuntimeError("A saved tensor pack hook is modifying its input in place. Tensors provided as input to "
+                           "pack hook cannot be modified by in-place operations as this can lead to unexpected "
+                           "side-effects. Please open an issue if you need to perform in-place operations on the "
+                           "input to a pack hook.")
+    return _Packed(packed, unpack, edge)
+
+
+def _forward_trace():
+    """Return the stack of the forward call, without ember's own dispatch frames at its end."""
+    import os
+    import traceback
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    internal = (os.path.join(root, "ops"), os.path.join(root, "autograd"), os.path.join(root, "_tensor.py"))
+    frames = traceback.extract_stack()
+    while frames and frames[-1].filename.startswith(internal):
+        frames.pop()
+    return "".join(traceback.format_list(frames))
+
+
+class saved_tensors_hooks:
+    """Context manager setting a pack/unpack pair of hooks for the tensors that ops save for backward.
+
+    ``pack_hook(tensor)`` runs when an op saves ``tensor`` and may return any object;
+    ``unpack_hook(obj)`` runs when backward needs it and must return a Tensor.
+    """
+
+    def __init__(self, pack_hook, unpack_hook):
+        self.pack_hook = pack_hook
+        self.unpack_hook = unpack_hook
+
+    def __enter__(self):
+        if _disabled.message is not None:
+            raise RuntimeError(_disabled.message)
+        _hook_stack.stack = _hook_stack.stack + ((self.pack_hook, self.unpack_hook),)
+        recording.hook_users += 1
+        recording.refresh()
+        return self
+
+    def __exit__(self, *exc):
+        _hook_stack.stack = _hook_stack.stack[:-1]
+        recording.hook_users -= 1
+        recording.refresh()
+
+
+class save_on_cpu(saved_tensors_hooks):
+    """Saved tensors are copied to CPU memory in forward and read back in backward.
+
+    Every ember tensor lives in CPU memory, so this keeps an independent copy, as PyTorch does for
+    CPU tensors; ``pin_memory`` and ``device_type`` are accepted for compatibility.
+    """
+
+    def __init__(self, pin_memory=False, device_type="cuda"):
+        from .._tensor import _wrap
+
+        def pack(t):
+            return t._data.copy()
+        super().__init__(pack, _wrap)
+
+
+class disable_saved_tensors_hooks:
+    """Context manager under which registering saved-tensor hooks raises ``error_message``."""
+
+    def __init__(self, error_message):
+        self.error_message = error_message
+
+    def __enter__(self):
+        self.prev = _disabled.message
+        _disabled.message = self.error_message
+
+    def __exit__(self, *exc):
+        _disabled.message = self.prev
+
+
+class _Disabled(threading.local):
+    message = None
+
+
+_disabled = _Disabled()
