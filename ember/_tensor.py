@@ -704,7 +704,7 @@ class Tensor:
         from .ops import sampling
         return sampling.normal_(self, mean, std, generator=generator)
 
-    def random_(self, from_=0, to=None, *, generator=None):
+    def random_(self, from_=None, to=None, *, generator=None):
         from .ops import sampling
         return sampling.random_(self, from_, to, generator=generator)
 

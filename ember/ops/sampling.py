@@ -239,11 +239,11 @@ def _random_full(gen, shape, np_dtype):
     return (draws % np.uint64(span)).astype(np_dtype).reshape(shape)
 
 
-def random_(tensor, from_=0, to=None, *, generator=None):
+def random_(tensor, from_=None, to=None, *, generator=None):
     """Fills tensor with numbers sampled from the discrete uniform distribution over [from, to - 1];
     ``random_(to)`` draws from [0, to - 1] and ``random_()`` over the dtype's range."""
     np_dtype, gen = tensor._data.dtype, _gen(generator)
-    if to is None and from_ == 0:
+    if to is None and from_ is None:
         return _fill(tensor, lambda shape, _: _random_full(gen, shape, np_dtype))
     if to is None:
         from_, to = 0, from_  # Tensor.random_(to): the one-argument overload
