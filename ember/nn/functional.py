@@ -6,3 +6,5 @@ from ..ops.conv import (avg_pool1d, avg_pool2d, conv1d, conv2d, conv3d, conv_tra
                         max_pool1d, max_pool2d)
 from ..ops.loss import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, huber_loss, l1_loss,
                         mse_loss, nll_loss, smooth_l1_loss)
+from ..ops.normalization import (batch_norm, dropout, dropout2d, embedding, group_norm, instance_norm, layer_norm,
+                                 linear, one_hot)
