@@ -9,7 +9,7 @@ from ._dtype import result_type as _result_type
 from ._size import Size
 from ._tensor import Tensor
 from .device import device, get_default_device, set_default_device
-from ._creation import (arange, as_tensor, asarray, empty, empty_like, eye, from_numpy, full, full_like,
+from ._creation import (arange, as_tensor, asarray, empty, empty_like, eye, from_dlpack, from_numpy, full, full_like,
                         linspace, logspace, ones, ones_like, scalar_tensor, tensor, zeros, zeros_like)
 from .autograd.grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled,
                                  no_grad, set_grad_enabled)

@@ -8,7 +8,7 @@ from . import _dtype
 from ._dtype import get_default_dtype
 from ._tensor import Tensor, _wrap
 
-__all__ = ["tensor", "as_tensor", "asarray", "from_numpy", "zeros", "ones", "full", "empty", "eye", "arange",
+__all__ = ["tensor", "as_tensor", "asarray", "from_numpy", "from_dlpack", "zeros", "ones", "full", "empty", "eye", "arange",
            "linspace", "logspace", "zeros_like", "ones_like", "full_like", "empty_like", "scalar_tensor"]
 
 
@@ -115,6 +115,15 @@ def from_numpy(ndarray):
         raise ValueError("given numpy array has byte order different from the native byte order. "
                          "Conversion between byte orders is currently not supported.")
     return _wrap(ndarray)
+
+
+def from_dlpack(ext_tensor):
+    """Return a tensor sharing memory with any object that implements the DLPack protocol."""
+    if isinstance(ext_tensor, Tensor):
+        return ext_tensor
+    array = np.from_dlpack(ext_tensor)
+    _dtype.from_numpy(array.dtype)  # raises for dtypes ember does not have
+    return _wrap(array)
 
 
 def as_tensor(data, dtype=None, device=None):
