@@ -15,7 +15,6 @@ from .autograd.grad_mode import (enable_grad, inference_mode, is_grad_enabled, i
                                  no_grad, set_grad_enabled)
 from . import autograd
 from ._printing import set_printoptions
-from .serialization import load, save
 from .random import (Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed,
                      set_rng_state)
 from .ops.sampling import (bernoulli, multinomial, normal, rand, rand_like, randint, randint_like, randn,
@@ -69,7 +68,26 @@ def is_floating_point(input):
     return input.is_floating_point()
 
 
-# subpackages that `import torch` makes available as attributes
-from . import accelerator, backends, cuda, optim, random, utils  # noqa: E402
+from . import accelerator, backends, cuda, random  # noqa: E402
+
+# Heavier subpackages load on first use (PEP 562), which keeps `import ember` fast;
+# `ember.nn`, `from ember import optim` and `ember.save` work as with torch.
+_LAZY = {"nn": ".nn", "optim": ".optim", "utils": ".utils", "distributed": ".distributed",
+         "serialization": ".serialization", "vision": ".vision", "save": ".serialization",
+         "load": ".serialization"}
+
+
+def __getattr__(name):
+    target = _LAZY.get(name)
+    if target is None:
+        raise AttributeError(f"module 'ember' has no attribute '{name}'")
+    import importlib
+    module = importlib.import_module(target, __name__)
+    # importing a submodule binds it on this package, so __getattr__ runs once per subpackage
+    return getattr(module, name) if name in ("save", "load") else module
+
+
+def __dir__():
+    return sorted(list(globals()) + list(_LAZY))
 
 __version__ = "0.1.0"
