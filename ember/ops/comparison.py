@@ -3,19 +3,29 @@ import numpy as np
 
 from .._dtype import result_type
 from .._tensor import Tensor, _wrap
+from ._ew_base import SCALAR_NAMES
 from ._op import broadcast_error
 
 
 def _operands(input, other):
     """Arrays of both operands, promoted as PyTorch promotes before comparing."""
     x = input._data
-    y = other._data if isinstance(other, Tensor) else other
-    if isinstance(other, Tensor) and x.dtype != y.dtype:
-        target = result_type(input, other).numpy_dtype
-        x, y = x.astype(target, copy=False), y.astype(target, copy=False)
-    elif not isinstance(other, Tensor) and x.dtype.kind in "iub" and isinstance(other, float):
-        x = x.astype(result_type(input, other).numpy_dtype)
+    if isinstance(other, Tensor):
+        y = other._data
+        if x.dtype != y.dtype:
+            target = result_type(input, other).numpy_dtype
+            x, y = x.astype(target, copy=False), y.astype(target, copy=False)
+        return x, y
+    target = result_type(input, other).numpy_dtype
+    if x.dtype != target:
+        x = x.astype(target)
+    # a Python int meets an integer tensor in the tensor's type, wrapping as PyTorch does (uint8 == 256)
+    y = np.array(other).astype(target) if target.kind in "iu" else other
     return x, y
+
+
+def _is_operand(value):
+    return isinstance(value, (Tensor, int, float, bool, np.number, np.bool_))
 
 
 def _compare(ufunc, input, other):
@@ -33,12 +43,16 @@ def _compare(ufunc, input, other):
 
 
 def eq(input, other, *, out=None):
-    """Return ``input == other`` elementwise, as a bool tensor."""
+    """Return ``input == other`` elementwise, as a bool tensor (``==`` with a non-number is False)."""
+    if not _is_operand(other):
+        return False
     return _compare(np.equal, input, other)
 
 
 def ne(input, other, *, out=None):
-    """Return ``input != other`` elementwise, as a bool tensor."""
+    """Return ``input != other`` elementwise, as a bool tensor (``!=`` with a non-number is True)."""
+    if not _is_operand(other):
+        return True
     return _compare(np.not_equal, input, other)
 
 
@@ -84,15 +98,24 @@ def equal(input, other):
 
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     """Return where ``|input - other| <= atol + rtol * |other|`` elementwise."""
-    if isinstance(other, Tensor) and input._data.dtype != other._data.dtype:
-        raise RuntimeError(f"{input.dtype} did not match {other.dtype}".replace("ember.", "").capitalize())
-    x, y = _operands(input, other)
-    return _wrap(np.asarray(np.isclose(x, y, rtol=rtol, atol=atol, equal_nan=equal_nan)))
+    return _isclose("isclose", input, other, rtol, atol, equal_nan)
+
+
+def _isclose(name, input, other, rtol, atol, equal_nan):
+    if not isinstance(other, Tensor):
+        raise TypeError(f"{name}(): argument 'other' (position 2) must be Tensor, not {type(other).__name__}")
+    x, y = input._data, other._data
+    if x.dtype != y.dtype:
+        raise RuntimeError(f"{SCALAR_NAMES[x.dtype.char]} did not match {SCALAR_NAMES[y.dtype.char]}")
+    try:
+        return _wrap(np.asarray(np.isclose(x, y, rtol=rtol, atol=atol, equal_nan=equal_nan)))
+    except ValueError:
+        raise broadcast_error(x.shape, y.shape) from None
 
 
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     """Return True if every element of ``input`` is close to ``other``."""
-    return bool(isclose(input, other, rtol, atol, equal_nan)._data.all())
+    return bool(_isclose("allclose", input, other, rtol, atol, equal_nan)._data.all())
 
 
 def isnan(input):
@@ -121,5 +144,8 @@ def isneginf(input):
 
 
 def signbit(input):
-    """Return where the sign bit of ``input`` is set."""
-    return _wrap(np.signbit(input._data))
+    """Return where the sign bit of ``input`` is set (True for -0.0 too)."""
+    x = input._data
+    if x.dtype.kind == "f":
+        return _wrap(np.signbit(x))
+    return _wrap(x < 0 if x.dtype.kind == "i" else np.zeros(x.shape, bool))

@@ -268,7 +268,10 @@ class DivTrunc(Op):
 
 class FloorDivide(Op):
     """``input // other`` (rounded down); PyTorch defines no derivative for it."""
-    node_name = "torch::autograd::NotImplemented"
+    node_name = "NotImplemented"
+
+    def name(self):
+        return "torch::autograd::NotImplemented"  # PyTorch's C++ name; reprs show the short one
 
     def forward(ctx, x, y):
         _check_int_divisor(x, y)
@@ -370,7 +373,10 @@ class RemainderScalar(Op):
 
 class RRemainder(Op):
     """``other % input`` for a scalar ``other``; PyTorch defines no derivative for it."""
-    node_name = "torch::autograd::NotImplemented"
+    node_name = "NotImplemented"
+
+    def name(self):
+        return "torch::autograd::NotImplemented"
 
     def forward(ctx, x, y):
         return _remainder(np.asarray(y, dtype=x.dtype), x)

@@ -1,9 +1,12 @@
 """In-place ops (``add_``, ``mul_`` ..., ``+=``): the out-of-place op, written back into the tensor.
 
-They follow PyTorch's rules: refused on a leaf that requires grad (while grad mode is on), they
-bump the version counter shared with views, and a recorded in-place op makes the tensor the output
-of the new node. If the op saved the tensor itself for backward, a copy of the original is saved
-instead (PyTorch's ``original_self``), since the data is about to be overwritten.
+They follow PyTorch's rules: refused on a leaf that requires grad (and on a view of one) while grad
+mode is on; they bump the version counter shared with views, so a backward that needs the old
+values raises PyTorch's "modified by an inplace operation"; a recorded in-place op makes the tensor
+the output of the new node. If the op saved the tensor itself as its first operand (``y.mul_(z)``
+saves ``y`` for ``z``'s gradient), a copy of the original is saved instead (PyTorch's
+``original_self``); any other saved reference to it keeps its version check, as in PyTorch.
+A result whose dtype cannot be cast to the tensor's raises before anything is written.
 """
 import numpy as np
 
@@ -11,60 +14,96 @@ from .._dtype import can_cast, from_numpy
 from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import _state
 from . import elementwise as _ew
+from ._ew_base import CPP_NAMES, SCALAR_NAMES
+from ._op import Op, apply, broadcast_error
 
 _LEAF_ERROR = "a leaf Variable that requires grad is being used in an in-place operation."
+_VIEW_OF_LEAF_ERROR = "a view of a leaf Variable that requires grad is being used in an in-place operation."
+_OVERLAP = ("unsupported operation: more than one element of the written-to tensor refers to a single memory "
+            "location. Please clone() the tensor before performing the operation.")
 
 
 def _check_leaf(t):
-    if t._requires_grad and t._node is None and _state.enabled:
-        raise RuntimeError(_LEAF_ERROR)
+    """Raise PyTorch's error for an in-place op on a leaf (or a view of a leaf) that requires grad."""
+    if t._requires_grad and _state.enabled:
+        if t._node is None:
+            raise RuntimeError(_LEAF_ERROR)
+        base = t._base
+        if base is not None and base._node is None and base._requires_grad:
+            raise RuntimeError(_VIEW_OF_LEAF_ERROR)
+
+
+def _check_cast(t, out_dtype, names=SCALAR_NAMES):
+    if out_dtype != t._data.dtype and not can_cast(from_numpy(out_dtype), t.dtype):
+        raise RuntimeError(f"result type {SCALAR_NAMES[out_dtype.char]} can't be cast to the desired output "
+                           f"type {names[t._data.dtype.char]}")
 
 
 def _write_back(t, result):
     """Store ``result`` (a new tensor) into ``t`` in place; ``t`` takes over its graph position."""
     out = result._data
-    if out.dtype != t._data.dtype and not can_cast(from_numpy(out.dtype), t.dtype):
-        names = {"f": "Float", "d": "Double", "e": "Half", "l": "Long", "q": "Long", "i": "Int", "h": "Short",
-                 "b": "Char", "B": "Byte", "?": "Bool"}
-        raise RuntimeError(f"result type {names[out.dtype.char]} can't be cast to the desired output type "
-                           f"{names[t._data.dtype.char]}")
+    _check_cast(t, out.dtype)
     if out.shape != t._data.shape:
         raise RuntimeError(f"output with shape {list(t._data.shape)} doesn't match the broadcast shape "
                            f"{list(out.shape)}")
+    if not t._data.flags.writeable:
+        raise RuntimeError(_OVERLAP)
     node = result._node
-    if node is not None:
-        _protect_saved_self(node, t)
-    np.copyto(t._data, out, casting="unsafe")
-    t._bump_version()
     if node is not None:
         if t._base is not None and t._base._requires_grad:
             raise RuntimeError("ember does not support in-place operations that record a gradient on a view of "
                                "a tensor that requires grad; use the out-of-place operation instead")
+        _protect_saved_self(node, t)
+    np.copyto(t._data, out, casting="unsafe")
+    t._bump_version()
+    if node is not None:
         node._shape = t._data.shape
         node._dtype = t._data.dtype
         t._node = node
         t._requires_grad = True
         if "_out_nr" in t.__dict__:
             del t._out_nr
+        _rebind_saved_output(node, t)
     return t
 
 
 def _protect_saved_self(node, t):
+    """Save a copy of ``t``'s original values where the node saved ``t`` as its first operand."""
     saved = node._saved
-    if not saved or not any(s is t for s in saved):
+    if not saved:
         return
+    slots = [k for k, s in enumerate(saved) if s is t]
+    if not slots:
+        return
+    first = min(slots, key=lambda k: node._save_index[k])
     snapshot = _wrap(t._data.copy())
     snapshot._node = t._node
     snapshot._requires_grad = t._requires_grad
     if t._out_nr:
         snapshot._out_nr = t._out_nr
-    node._saved = tuple(snapshot if s is t else s for s in saved)
-    node._versions = tuple(0 if s is t else v for s, v in zip(saved, node._versions))
+    node._saved = tuple(snapshot if k == first else s for k, s in enumerate(saved))
+    node._versions = tuple(0 if k == first else v for k, v in enumerate(node._versions))
+
+
+def _rebind_saved_output(node, t):
+    """A node that saved its own output now reads it from ``t``, checked against ``t``'s version."""
+    if -1 not in node._save_index:
+        return
+    k = node._save_index.index(-1)
+    alias = _wrap(t._data)  # t's storage and version counter, as the output of ``node``
+    alias._vc = t._version_box()
+    alias._node = node
+    alias._requires_grad = True
+    node._saved = node._saved[:k] + (alias,) + node._saved[k + 1:]
+    node._versions = node._versions[:k] + (t._version,) + node._versions[k + 1:]
 
 
 def _inplace(op, t, *args, **kwargs):
     _check_leaf(t)
     return _write_back(t, op(t, *args, **kwargs))
+
+
+# ---------------------------------------------------------------- arithmetic
 
 
 def add_(t, other, *, alpha=1):
@@ -83,8 +122,18 @@ def mul_(t, other):
 
 
 def div_(t, other, *, rounding_mode=None):
-    """In-place ``t /= other``."""
+    """In-place ``t /= other`` (rounded with ``rounding_mode``)."""
     return _inplace(_ew.div, t, other, rounding_mode=rounding_mode)
+
+
+def floor_divide_(t, other):
+    """In-place ``t //= other``."""
+    return _inplace(_ew.floor_divide, t, other)
+
+
+def remainder_(t, other):
+    """In-place ``t %= other``."""
+    return _inplace(_ew.remainder, t, other)
 
 
 def pow_(t, exponent):
@@ -92,39 +141,284 @@ def pow_(t, exponent):
     return _inplace(_ew.pow, t, exponent)
 
 
-def zero_(t):
-    """Fill ``t`` with zeros, in place."""
-    return fill_(t, 0)
+def neg_(t):
+    """Negate ``t`` in place."""
+    return _inplace(_ew.neg, t)
+
+
+def square_(t):
+    """Square ``t`` in place."""
+    return _inplace(_ew.square, t)
+
+
+def bitwise_and_(t, other):
+    """In-place ``t &= other``."""
+    return _inplace(_ew.bitwise_and, t, other)
+
+
+def bitwise_or_(t, other):
+    """In-place ``t |= other``."""
+    return _inplace(_ew.bitwise_or, t, other)
+
+
+def bitwise_xor_(t, other):
+    """In-place ``t ^= other``."""
+    return _inplace(_ew.bitwise_xor, t, other)
+
+
+# ---------------------------------------------------------------- unary maths
+
+
+def exp_(t):
+    """Replace ``t`` by its exponential, in place."""
+    return _inplace(_ew.exp, t)
+
+
+def log_(t):
+    """Replace ``t`` by its natural logarithm, in place."""
+    return _inplace(_ew.log, t)
+
+
+def sqrt_(t):
+    """Replace ``t`` by its square root, in place."""
+    return _inplace(_ew.sqrt, t)
+
+
+def abs_(t):
+    """Replace ``t`` by its absolute value, in place."""
+    return _inplace(_ew.abs, t)
+
+
+def sin_(t):
+    """Replace ``t`` by its sine, in place."""
+    return _inplace(_ew.sin, t)
+
+
+def cos_(t):
+    """Replace ``t`` by its cosine, in place."""
+    return _inplace(_ew.cos, t)
+
+
+def tanh_(t):
+    """Replace ``t`` by its hyperbolic tangent, in place."""
+    return _inplace(_ew.tanh, t)
+
+
+def sigmoid_(t):
+    """Replace ``t`` by its logistic sigmoid, in place."""
+    return _inplace(_ew.sigmoid, t)
+
+
+def relu_(t):
+    """Replace ``t`` by ``max(t, 0)``, in place."""
+    return _inplace(_ew.relu, t)
+
+
+def reciprocal_(t):
+    """Replace ``t`` by ``1 / t``, in place."""
+    return _inplace(_ew.reciprocal, t)
+
+
+def floor_(t):
+    """Round ``t`` down, in place."""
+    return _inplace(_ew.floor, t)
+
+
+def ceil_(t):
+    """Round ``t`` up, in place."""
+    return _inplace(_ew.ceil, t)
+
+
+def round_(t, *, decimals=0):
+    """Round ``t`` half to even (at ``decimals`` digits), in place."""
+    return _inplace(_ew.round, t, decimals=decimals)
+
+
+def clamp_(t, min=None, max=None):  # noqa: A002 - PyTorch's keywords
+    """Clamp ``t`` into ``[min, max]``, in place."""
+    _check_leaf(t)
+    result = _ew.clamp(t, min, max)
+    _check_cast(t, result._data.dtype, CPP_NAMES)  # PyTorch's clamp_ names the C++ type here
+    return _write_back(t, result)
+
+
+def masked_fill_(t, mask, value):
+    """Write ``value`` into ``t`` where ``mask`` is True, in place."""
+    return _inplace(_ew.masked_fill, t, mask, value)
+
+
+def lerp_(t, end, weight):
+    """In-place ``t += weight * (end - t)``."""
+    return _inplace(_ew.lerp, t, end, weight)
+
+
+def addcmul_(t, tensor1, tensor2, *, value=1):
+    """In-place ``t += value * tensor1 * tensor2``."""
+    return _inplace(_ew.addcmul, t, tensor1, tensor2, value=value)
+
+
+def addcdiv_(t, tensor1, tensor2, *, value=1):
+    """In-place ``t += value * tensor1 / tensor2``."""
+    return _inplace(_ew.addcdiv, t, tensor1, tensor2, value=value)
+
+
+# ---------------------------------------------------------------- fills and copies
+
+
+class Fill(Op):
+    """``fill_`` with a number, recorded: the old values get no gradient."""
+    node_name = "FillBackward2"
+
+    def forward(ctx, x, value):
+        return np.full_like(x, value)
+
+    def backward(ctx, xp, grad):
+        return (grad * 0,)
+
+
+class FillTensor(Op):
+    """``fill_`` with a 0-d tensor: its gradient is the sum of the incoming one."""
+    node_name = "FillBackward3"
+
+    def forward(ctx, x, v):
+        return np.full_like(x, v)
+
+    def backward(ctx, xp, grad):
+        return grad * 0, grad
+
+
+class Zero(Op):
+    """``zero_``, recorded: the old values get no gradient."""
+    node_name = "ZeroBackward0"
+
+    def forward(ctx, x):
+        return np.zeros_like(x)
+
+    def backward(ctx, xp, grad):
+        return (grad * 0,)
+
+
+class Copy(Op):
+    """``copy_``: the values of ``src`` (broadcast, cast) replace the old ones."""
+    node_name = "CopyBackwards"
+
+    def name(self):
+        return "torch::autograd::CopyBackwards"  # PyTorch's C++ name; reprs show the short one
+
+    def forward(ctx, x, src):
+        return np.broadcast_to(src, x.shape).astype(x.dtype)
+
+    def backward(ctx, xp, grad):
+        return grad * 0, grad
+
+
+def _records(t, value=None):
+    return _state.enabled and (t._requires_grad or (isinstance(value, Tensor) and value._requires_grad))
 
 
 def fill_(t, value):
-    """Fill ``t`` with ``value``, in place."""
+    """Fill ``t`` with ``value`` (a number or a 0-d tensor), in place."""
     _check_leaf(t)
-    if isinstance(value, Tensor):
-        if value._data.ndim:
-            raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
-                               f"{value._data.ndim} dimensions.")
-        value = value.item()
-    if t._node is not None and _state.enabled:
-        from .._creation import full_like
-        return _write_back(t, _ew.add(_ew.mul(t, 0), full_like(t, value)))
-    t._data[...] = value
+    if isinstance(value, Tensor) and value._data.ndim:
+        raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
+                           f"{value._data.ndim} dimensions.")
+    if _records(t, value):
+        if isinstance(value, Tensor):
+            return _write_back(t, apply(FillTensor, (t, value)))
+        return _write_back(t, apply(Fill, (t,), value))
+    if not t._data.flags.writeable:
+        raise RuntimeError(_OVERLAP)
+    t._data[...] = value._data if isinstance(value, Tensor) else value
     t._bump_version()
     return t
 
 
-def copy_(t, src):
-    """Copy the elements of ``src`` into ``t`` (broadcast), in place."""
+def zero_(t):
+    """Fill ``t`` with zeros, in place."""
+    _check_leaf(t)
+    if _records(t):
+        return _write_back(t, apply(Zero, (t,)))
+    return fill_(t, 0)
+
+
+def copy_(t, src, non_blocking=False):
+    """Copy the elements of ``src`` (broadcast to ``t``'s shape, cast to its dtype) into ``t``, in place."""
     _check_leaf(t)
     if not isinstance(src, Tensor):
-        raise TypeError(f"copy_(): argument 'src' must be Tensor, not {type(src).__name__}")
-    if _state.enabled and (src._requires_grad or t._node is not None):
-        return _write_back(t, _ew.add(_ew.mul(t, 0), _ew.to(src, t.dtype)))
-    try:
-        np.copyto(t._data, np.broadcast_to(src._data, t._data.shape), casting="unsafe")
-    except ValueError:
-        raise RuntimeError(f"The size of tensor a ({t._data.shape[-1] if t._data.ndim else 1}) must match the "
-                           f"size of tensor b ({src._data.shape[-1] if src._data.ndim else 1}) at non-singleton "
-                           f"dimension {max(t._data.ndim - 1, 0)}") from None
+        return fill_(t, src)
+    shape = t._data.shape
+    if src._data.shape != shape:
+        err = broadcast_error(shape, src._data.shape)
+        if err is not None:
+            raise err
+        if np.broadcast_shapes(shape, src._data.shape) != shape:
+            raise RuntimeError(f"output with shape {list(shape)} doesn't match the broadcast shape "
+                               f"{list(np.broadcast_shapes(shape, src._data.shape))}")
+    if _records(t, src):
+        return _write_back(t, apply(Copy, (t, src)))
+    if not t._data.flags.writeable:
+        raise RuntimeError(_OVERLAP)
+    np.copyto(t._data, np.broadcast_to(src._data, shape), casting="unsafe")
     t._bump_version()
     return t
+
+
+# ---------------------------------------------------------------- owned by the shape and indexing families
+# (``Tensor`` delegates every in-place method here; these forward to where they are implemented)
+
+
+def scatter_(t, dim, index, src=None, value=None, *, reduce=None):
+    """Write ``src`` (or ``value``) into ``t`` at ``index`` along ``dim``, in place."""
+    from .index_ops import scatter_ as impl
+    return impl(t, dim, index, src, value, reduce=reduce)
+
+
+def scatter_add_(t, dim, index, src):
+    """Add ``src`` into ``t`` at ``index`` along ``dim``, in place."""
+    from .index_ops import scatter_add_ as impl
+    return impl(t, dim, index, src)
+
+
+def index_add_(t, dim, index, source, *, alpha=1):
+    """Add ``alpha * source`` into ``t`` at ``index`` along ``dim``, in place."""
+    from .index_ops import index_add_ as impl
+    return impl(t, dim, index, source, alpha=alpha)
+
+
+def index_fill_(t, dim, index, value):
+    """Fill ``t`` with ``value`` at ``index`` along ``dim``, in place."""
+    from .index_ops import index_fill_ as impl
+    return impl(t, dim, index, value)
+
+
+def index_put_(t, indices, values, accumulate=False):
+    """Write (or add) ``values`` into ``t`` at ``indices``, in place."""
+    from .index_ops import index_put_ as impl
+    return impl(t, indices, values, accumulate)
+
+
+def unsqueeze_(t, dim):
+    """Insert a size-one dimension at ``dim``, in place."""
+    from .shape import unsqueeze_ as impl
+    return impl(t, dim)
+
+
+def squeeze_(t, dim=None):
+    """Remove size-one dimensions, in place."""
+    from .shape import squeeze_ as impl
+    return impl(t, dim)
+
+
+def t_(t):
+    """Transpose a matrix in place."""
+    from .shape import t_ as impl
+    return impl(t)
+
+
+def transpose_(t, dim0, dim1):
+    """Swap dimensions ``dim0`` and ``dim1``, in place."""
+    from .shape import transpose_ as impl
+    return impl(t, dim0, dim1)
+
+
+OPS = (Fill, FillTensor, Zero, Copy)
