@@ -1,10 +1,238 @@
-"""``ember.nn.functional``: PyTorch's ``torch.nn.functional`` names and signatures over ember's ops."""
+"""``ember.nn.functional``: PyTorch's ``torch.nn.functional`` names and signatures over ember's ops.
+
+Primitives live in ``ember/ops`` (activation, loss, conv, normalization); the few functions here
+compose them, as PyTorch's Python-level ``functional.py`` does.
+"""
+import math
+import warnings
+
+import numpy as np
+
+from .._tensor import Tensor, _wrap
+from ..ops import elementwise as _ew
+from ..ops import reduction as _red
 from ..ops.activation import (celu, elu, gelu, glu, hardshrink, hardsigmoid, hardswish, hardtanh, leaky_relu,
                               logsigmoid, mish, prelu, relu6, selu, silu, softplus, softshrink, softsign, tanhshrink,
                               threshold)
 from ..ops.conv import (avg_pool1d, avg_pool2d, conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d,
                         max_pool1d, max_pool2d)
-from ..ops.loss import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, huber_loss, l1_loss,
-                        mse_loss, nll_loss, smooth_l1_loss)
-from ..ops.normalization import (batch_norm, dropout, dropout2d, embedding, group_norm, instance_norm, layer_norm,
+from ..ops.linalg import einsum as _einsum
+from ..ops.loss import (_reduce, _reduction, binary_cross_entropy, binary_cross_entropy_with_logits,
+                        cross_entropy, huber_loss, l1_loss, mse_loss, nll_loss, smooth_l1_loss)
+from ..ops.normalization import (_constant_pad, batch_norm, dropout, dropout2d, embedding, group_norm, instance_norm, layer_norm,
                                  linear, one_hot)
+from ..ops.reduction import log_softmax as _log_softmax
+from ..ops.reduction import softmax as _softmax
+
+__all__ = [
+    "relu", "relu_", "sigmoid", "tanh", "leaky_relu", "elu", "selu", "celu", "gelu", "silu", "mish", "softplus",
+    "hardtanh", "relu6", "hardsigmoid", "hardswish", "logsigmoid", "softsign", "tanhshrink", "threshold",
+    "softshrink", "hardshrink", "glu", "prelu", "softmax", "log_softmax", "softmin",
+    "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "max_pool1d", "max_pool2d",
+    "avg_pool1d", "avg_pool2d", "adaptive_avg_pool1d", "adaptive_avg_pool2d",
+    "cross_entropy", "nll_loss", "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "binary_cross_entropy",
+    "binary_cross_entropy_with_logits", "kl_div", "cosine_embedding_loss", "margin_ranking_loss",
+    "cosine_similarity", "pairwise_distance",
+    "batch_norm", "layer_norm", "group_norm", "instance_norm", "dropout", "dropout2d", "embedding", "one_hot",
+    "linear", "bilinear", "scaled_dot_product_attention", "pad", "normalize"]
+
+
+def relu(input, inplace=False):
+    """Return ``max(input, 0)`` elementwise (in place when ``inplace``)."""
+    return input.relu_() if inplace else _ew.relu(input)
+
+
+def relu_(input):
+    """Apply ``relu`` in place and return ``input``."""
+    return input.relu_()
+
+
+def sigmoid(input):
+    """Return the elementwise logistic sigmoid."""
+    return _ew.sigmoid(input)
+
+
+def tanh(input):
+    """Return the elementwise hyperbolic tangent."""
+    return _ew.tanh(input)
+
+
+def _softmax_dim(ndim):
+    warnings.warn("Implicit dimension choice for softmax has been deprecated. Change the call to include dim=X as "
+                  "an argument.", stacklevel=3)
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def softmax(input, dim=None, _stacklevel=3, dtype=None):
+    """Return the softmax of ``input`` along ``dim``."""
+    return _softmax(input, _softmax_dim(input.ndim) if dim is None else dim, dtype)
+
+
+def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
+    """Return the log of the softmax of ``input`` along ``dim``, computed stably."""
+    return _log_softmax(input, _softmax_dim(input.ndim) if dim is None else dim, dtype)
+
+
+def softmin(input, dim=None, _stacklevel=3, dtype=None):
+    """Return the softmax of ``-input`` along ``dim``."""
+    return _softmax(-input, _softmax_dim(input.ndim) if dim is None else dim, dtype)
+
+
+# ---------------------------------------------------------------- adaptive pooling
+
+
+def _bins(n, o, dtype):
+    """The ``(o, n)`` averaging matrix of PyTorch's adaptive bins ``[floor(i*n/o), ceil((i+1)*n/o))``."""
+    i = np.arange(o)
+    start, end = (i * n) // o, -((-(i + 1) * n) // o)
+    j = np.arange(n)
+    mask = (j >= start[:, None]) & (j < end[:, None])
+    return _wrap((mask / (end - start)[:, None]).astype(dtype))
+
+
+def adaptive_avg_pool2d(input, output_size):
+    """Return the average over PyTorch's adaptive bins, giving spatial size ``output_size``."""
+    oh, ow = (output_size, output_size) if isinstance(output_size, int) else tuple(output_size)
+    h, w = input.shape[-2:]
+    oh, ow = h if oh is None else oh, w if ow is None else ow
+    if (oh, ow) == (1, 1):
+        return _red.mean(input, (-2, -1), keepdim=True)
+    dt = input._data.dtype
+    return (_bins(h, oh, dt) @ input) @ _bins(w, ow, dt).mT
+
+
+def adaptive_avg_pool1d(input, output_size):
+    """Return the average over PyTorch's adaptive bins of the last dimension."""
+    o = output_size if isinstance(output_size, int) else output_size[0]
+    return input @ _bins(input.shape[-1], o, input._data.dtype).mT
+
+
+# ---------------------------------------------------------------- composite losses and distances
+
+
+def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
+    """Return the KL divergence of ``target`` from log-probabilities ``input``."""
+    reduction = _reduction(size_average, reduce, reduction) if reduction != "batchmean" else reduction
+    if reduction == "mean":
+        warnings.warn("reduction: 'mean' divides the total loss by both the batch size and the support size."
+                      "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
+                      "'mean' will be changed to behave the same as 'batchmean' in the next major release.")
+    if log_target:
+        loss = _ew.exp(target) * (target - input)
+    else:
+        t = target
+        # xlogy(t, t): 0 where t == 0 (its gradient there is taken as 0, as PyTorch's xlogy does)
+        safe = _ew.where(t > 0, t, _ew.ones_like(t) if hasattr(_ew, "ones_like") else t * 0 + 1)
+        loss = _ew.where(t > 0, t * _ew.log(safe), t * 0) - t * input
+    if reduction == "batchmean":
+        return _red.sum(loss) / (input.shape[0] if input.ndim else 1)
+    return _reduce(loss, reduction)
+
+
+def cosine_similarity(x1, x2, dim=1, eps=1e-8):
+    """Return ``x1 . x2 / (max(||x1||, eps) * max(||x2||, eps))`` along ``dim``."""
+    def unit(x):
+        norm = _ew.sqrt(_red.sum(x * x, dim, True))
+        return x / _ew.maximum(norm, _wrap(np.asarray(eps, dtype=x._data.dtype)))
+    return _red.sum(unit(x1) * unit(x2), dim)
+
+
+def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
+    """Return the ``p``-norm of ``x1 - x2 + eps`` over the last dimension."""
+    d = _ew.abs(x1 - x2 + eps)
+    if p == 2.0:
+        return _ew.sqrt(_red.sum(d * d, -1, keepdim))
+    return _red.sum(d ** p, -1, keepdim) ** (1.0 / p)
+
+
+def cosine_embedding_loss(input1, input2, target, margin=0.0, size_average=None, reduce=None, reduction="mean"):
+    """Return ``1 - cos(x1, x2)`` for target 1 and ``max(0, cos(x1, x2) - margin)`` for target -1."""
+    reduction = _reduction(size_average, reduce, reduction)
+    eps = 1e-12   # PyTorch's EPSILON inside cosine_embedding_loss
+    dim = input1.ndim - 1
+    prod = _red.sum(input1 * input2, dim)
+    mag = _ew.sqrt((_red.sum(input1 * input1, dim) + eps) * (_red.sum(input2 * input2, dim) + eps))
+    cos = prod / mag
+    zeros = cos * 0
+    pos = _ew.where(target == 1, 1 - cos, zeros)
+    neg = _ew.where(target == -1, _ew.relu(cos - margin), zeros)
+    return _reduce(pos + neg, reduction)
+
+
+def margin_ranking_loss(input1, input2, target, margin=0.0, size_average=None, reduce=None, reduction="mean"):
+    """Return ``max(0, -target * (input1 - input2) + margin)``, reduced."""
+    reduction = _reduction(size_average, reduce, reduction)
+    if input1.ndim != input2.ndim or input1.ndim != target.ndim:
+        raise RuntimeError(f"margin_ranking_loss : All input tensors should have same dimension but got sizes: "
+                           f"input1: {input1.shape}, input2: {input2.shape}, target: {target.shape} ")
+    return _reduce(_ew.relu(-target * (input1 - input2) + margin), reduction)
+
+
+# ---------------------------------------------------------------- attention, bilinear, padding, normalize
+
+
+def bilinear(input1, input2, weight, bias=None):
+    """Return ``x1^T A x2 + b`` for each output feature (``weight`` of shape ``(out, in1, in2)``)."""
+    out = _einsum("...i,oij,...j->...o", input1, weight, input2)
+    return out if bias is None else out + bias
+
+
+def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None,
+                                 enable_gqa=False):
+    """Return ``softmax(q k^T * scale + mask) v`` (dropout on the weights when ``dropout_p > 0``)."""
+    L, S = query.shape[-2], key.shape[-2]
+    scale = 1.0 / math.sqrt(query.shape[-1]) if scale is None else scale
+    attn = (query @ key.mT) * scale
+    dt = query._data.dtype
+    if is_causal:
+        attn = attn + _wrap(np.where(np.tril(np.ones((L, S), dtype=bool)), 0, -np.inf).astype(dt))
+    if attn_mask is not None:
+        if attn_mask._data.dtype == np.bool_:
+            attn = attn + _wrap(np.where(attn_mask._data, 0, -np.inf).astype(dt))
+        else:
+            attn = attn + attn_mask
+    attn = _softmax(attn, -1)
+    if dropout_p > 0.0:
+        attn = dropout(attn, dropout_p, True)
+    return attn @ value
+
+
+def pad(input, pad, mode="constant", value=None):
+    """Return ``input`` padded by ``pad = (left_last, right_last, left_prev, right_prev, ...)``."""
+    if len(pad) % 2 or len(pad) // 2 > input.ndim:
+        raise ValueError("Padding length must be divisible by 2" if len(pad) % 2 else
+                         "Padding length should be less than or equal to two times the input dimension but got "
+                         f"padding length {len(pad)} and input of dimension {input.ndim}")
+    pairs = [(int(pad[2 * i]), int(pad[2 * i + 1])) for i in range(len(pad) // 2)]
+    widths = [(0, 0)] * (input.ndim - len(pairs)) + pairs[::-1]
+    if mode == "constant":
+        return _constant_pad(input, tuple(widths), 0.0 if value is None else value)
+    if mode not in ("reflect", "replicate", "circular"):
+        raise NotImplementedError(f"Unrecognised padding mode {mode}")
+    out = input
+    for axis, (lo, hi) in enumerate(widths):
+        if lo or hi:
+            n = input.shape[axis]
+            j = np.arange(-lo, n + hi)
+            if mode == "reflect":
+                if lo >= n or hi >= n:
+                    raise RuntimeError(f"Argument #4: Padding size should be less than the corresponding input "
+                                       f"dimension, but got: padding ({lo}, {hi}) at dimension {axis} of input "
+                                       f"{list(input.shape)}")
+                j = np.abs(j)
+                j = np.where(j >= n, 2 * (n - 1) - j, j)
+            elif mode == "replicate":
+                j = np.clip(j, 0, n - 1)
+            else:
+                j = j % n
+            out = out[(slice(None),) * axis + (_wrap(j),)]
+    return out
+
+
+def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
+    """Return ``input / max(||input||_p, eps)`` along ``dim``."""
+    if p == 2.0:
+        norm = _ew.sqrt(_red.sum(input * input, dim, True))
+    else:
+        norm = _red.sum(_ew.abs(input) ** p, dim, True) ** (1.0 / p)
+    return input / _ew.maximum(norm, _wrap(np.asarray(eps, dtype=input._data.dtype)))

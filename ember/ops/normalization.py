@@ -389,5 +389,29 @@ def linear(input, weight, bias=None):
     return apply(LinearBatchedNoBias, (input, weight))
 
 
-OPS = (BatchNorm, LayerNorm, GroupNorm, Embedding, EmbeddingGrad, Linear, LinearNoBias, LinearBatched,
+
+
+class ConstantPad(Op):
+    """``input`` surrounded by a constant (``pad`` in 'constant' mode); backward crops the gradient."""
+    node_name = "ConstantPadNdBackward0"
+    samples = Samples("nn.functional.pad", cases=lambda make: [
+        ((make((2, 3)), (1, 2)), {}), ((make((1, 2, 3, 3)), (1, 0, 2, 1)), {"value": 0.5})])
+
+    def forward(ctx, x, widths, value):
+        ctx.crop = tuple(slice(lo, lo + n) for (lo, _), n in zip(widths, x.shape))
+        return np.pad(x, widths, constant_values=value)
+
+    def backward(ctx, xp, grad):
+        return (grad[ctx.crop],)
+
+
+def _constant_pad(input, widths, value):
+    if any(lo < 0 or hi < 0 for lo, hi in widths):  # negative padding crops
+        crop = tuple(slice(max(-lo, 0), n - max(-hi, 0)) for (lo, hi), n in zip(widths, input.shape))
+        input = input[crop]
+        widths = tuple((max(lo, 0), max(hi, 0)) for lo, hi in widths)
+    return apply_unary(ConstantPad, input, widths, value)
+
+
+OPS = (BatchNorm, LayerNorm, GroupNorm, Embedding, EmbeddingGrad, Linear, LinearNoBias, LinearBatched, ConstantPad,
        LinearBatchedNoBias)
