@@ -270,7 +270,7 @@ def sum_to_size(input, *size):
     if shape == size:
         return input
     lead = len(shape) - len(size)
-    if lead < 0 or any(s != 1 and s != shape[i + lead] for i, s in enumerate(size)):
+    if lead < 0 or builtins.any(s != 1 and s != shape[i + lead] for i, s in enumerate(size)):
         raise RuntimeError(f"size {{{list(size)}}} is not expandable to size {{{list(shape)}}}.")
     dims = tuple(range(lead)) + tuple(i + lead for i, s in enumerate(size) if s == 1 and shape[i + lead] != 1)
     out = sum(input, dims, keepdim=True) if dims else input
@@ -763,7 +763,7 @@ def _norm_grad(ctx, xp, grad, x, out):
     g = _restore(xp, grad, ctx.in_shape, ctx.dims, ctx.keepdim)
     n = _restore(xp, out, ctx.in_shape, ctx.dims, ctx.keepdim)
     if p == 0:
-        return g * 0
+        return None  # PyTorch returns no gradient at all for the 0-"norm" (a count)
     if p == 1:
         return g * xp.sign(x)
     zero = n == 0
@@ -1031,21 +1031,22 @@ def _softmax_input(input, dim, dtype, kernel):
     if dtype is not None:
         from .elementwise import to
         input = to(input, dtype)
-    if input._data.dtype.kind != "f":
-        raise NotImplementedError(f"\"{kernel}\" not implemented for '{_dtype_name(input)}'")
     d = input._wrap_dim(dim)
+    if input._data.dtype.kind != "f":
+        kernel += "_lastdim" if d >= input._data.ndim - 1 else ""
+        raise NotImplementedError(f"\"{kernel}_kernel_impl\" not implemented for '{_dtype_name(input)}'")
     return input, (d if input._data.ndim else None)
 
 
 def softmax(input, dim, dtype=None, *, out=None):
     """Return the softmax of ``input`` along ``dim`` (computed in ``dtype`` when given)."""
-    input, d = _softmax_input(input, dim, dtype, "softmax_kernel_impl")
+    input, d = _softmax_input(input, dim, dtype, "softmax")
     return apply_unary(Softmax, input, d)
 
 
 def log_softmax(input, dim, dtype=None, *, out=None):
     """Return the log of the softmax of ``input`` along ``dim``, computed stably."""
-    input, d = _softmax_input(input, dim, dtype, "log_softmax_kernel_impl")
+    input, d = _softmax_input(input, dim, dtype, "log_softmax")
     return apply_unary(LogSoftmax, input, d)
 
 
@@ -1067,7 +1068,7 @@ def _select(cls, input, idx, d, keepdim, rtype):
     values = apply_unary(cls, input, idx, d, keepdim)
     if input._data.ndim and not keepdim:
         idx = idx.squeeze(d)
-    return rtype(values, _wrap(np.ascontiguousarray(idx, dtype=_INT64)))
+    return rtype(values, _wrap(np.array(idx, dtype=_INT64, order="C")))
 
 
 _ZERO_INDEX = np.zeros((), _INT64)
@@ -1080,19 +1081,26 @@ class Sort(_Select):
                                                       empty=((0, 3), {"dim": 0})))
 
 
-def sort(input, dim=-1, descending=False, stable=False, *, out=None):
+class SortStable(Sort):
+    """``sort`` called with ``stable=`` (PyTorch's ``sort.stable`` overload, its own node name)."""
+    node_name = "SortBackward1"
+    samples = Samples("Tensor.sort", cases=_dim_cases({"stable": True}, {"dim": 0, "stable": False},
+                                                      {"dim": 1, "descending": True, "stable": True}))
+
+
+def sort(input, dim=-1, descending=False, stable=None, *, out=None):
     """Return the named tuple (values, indices) of ``input`` sorted along ``dim`` (ties keep their order)."""
     d = input._wrap_dim(dim)
     x = input._data
     idx = _argsort(x, d, descending) if x.ndim else _ZERO_INDEX
-    return _select(Sort, input, idx, d, True, return_types.sort)
+    return _select(Sort if stable is None else SortStable, input, idx, d, True, return_types.sort)
 
 
 def argsort(input, dim=-1, descending=False, stable=False):
     """Return the indices that sort ``input`` along ``dim``."""
     d = input._wrap_dim(dim)
     x = input._data
-    return _wrap(np.ascontiguousarray(_argsort(x, d, descending), dtype=_INT64) if x.ndim else _ZERO_INDEX.copy())
+    return _wrap(np.array(_argsort(x, d, descending) if x.ndim else _ZERO_INDEX, dtype=_INT64, order="C"))
 
 
 class Topk(_Select):
@@ -1268,4 +1276,4 @@ def count_nonzero(input, dim=None):
 
 OPS = (Sum, SumDim, Nansum, Mean, MeanDim, Prod, ProdDim, TakeAlong, PutAlong, MaxDim, MinDim, MaxAll, MinAll,
        Amax, Amin, Aminmax, Var, Std, VarMean, StdMean, Norm, Logsumexp, Cumsum, ReverseCumsum, Cumprod, Cummax,
-       Cummin, Softmax, LogSoftmax, Sort, Topk, Kthvalue, MedianAll, MedianDim, Mode, Unique, UniqueDim)
+       Cummin, Softmax, LogSoftmax, Sort, SortStable, Topk, Kthvalue, MedianAll, MedianDim, Mode, Unique, UniqueDim)
