@@ -14,12 +14,13 @@ from ..ops import reduction as _red
 from ..ops.activation import (celu, elu, gelu, glu, hardshrink, hardsigmoid, hardswish, hardtanh, leaky_relu,
                               logsigmoid, mish, prelu, relu6, selu, silu, softplus, softshrink, softsign, tanhshrink,
                               threshold)
-from ..ops.conv import (avg_pool1d, avg_pool2d, conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d,
+from ..ops.conv import (avg_pool1d, avg_pool2d, avg_pool3d, max_pool3d, conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d,
                         max_pool1d, max_pool2d)
 from ..ops.linalg import einsum as _einsum
 from ..ops.loss import (_reduce, _reduction, binary_cross_entropy, binary_cross_entropy_with_logits,
                         cross_entropy, huber_loss, l1_loss, mse_loss, nll_loss, smooth_l1_loss)
-from ..ops.normalization import (_constant_pad, batch_norm, dropout, dropout2d, embedding, group_norm, instance_norm, layer_norm,
+from ..ops.normalization import (_constant_pad, alpha_dropout, batch_norm, dropout, dropout1d, dropout2d, dropout3d,
+                                 feature_alpha_dropout, rms_norm, embedding, group_norm, instance_norm, layer_norm,
                                  linear, one_hot)
 from ..ops.reduction import log_softmax as _log_softmax
 from ..ops.reduction import softmax as _softmax
@@ -34,7 +35,9 @@ __all__ = [
     "binary_cross_entropy_with_logits", "kl_div", "cosine_embedding_loss", "margin_ranking_loss",
     "cosine_similarity", "pairwise_distance",
     "batch_norm", "layer_norm", "group_norm", "instance_norm", "dropout", "dropout2d", "embedding", "one_hot",
-    "linear", "bilinear", "scaled_dot_product_attention", "pad", "normalize"]
+    "linear", "bilinear", "scaled_dot_product_attention", "pad", "normalize", "avg_pool3d", "max_pool3d",
+    "dropout1d", "dropout3d", "alpha_dropout", "feature_alpha_dropout", "rms_norm", "local_response_norm",
+    "adaptive_max_pool1d", "adaptive_max_pool2d"]
 
 
 def relu(input, inplace=False):
@@ -236,3 +239,54 @@ def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
     else:
         norm = _red.sum(_ew.abs(input) ** p, dim, True) ** (1.0 / p)
     return input / _ew.maximum(norm, _wrap(np.asarray(eps, dtype=input._data.dtype)))
+
+
+def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
+    """Return ``input`` divided by ``(k + alpha * mean of squares over size neighbouring channels) ** beta``."""
+    if input.ndim < 3:
+        raise ValueError(f"Expected 3D or higher dimensionality input (got {input.ndim} dimensions)")
+    if input.numel() == 0:
+        return input
+    div = input * input
+    if input.ndim == 3:
+        div = pad(div.unsqueeze(1), (0, 0, size // 2, (size - 1) // 2))
+        div = avg_pool2d(div, (size, 1), stride=1).squeeze(1)
+    else:
+        sizes = input.shape
+        div = div.reshape(sizes[0], 1, sizes[1], sizes[2], -1)
+        div = pad(div, (0, 0, 0, 0, size // 2, (size - 1) // 2))
+        div = avg_pool3d(div, (size, 1, 1), stride=1).squeeze(1).reshape(sizes)
+    return input / (div * alpha + k) ** beta
+
+
+def _adaptive_index(n, o):
+    """Per-bin index windows ``(o, kmax)``: each bin's range, padded by repeating its last index."""
+    i = np.arange(o)
+    start, end = (i * n) // o, -((-(i + 1) * n) // o)
+    kmax = int((end - start).max())
+    return np.minimum(start[:, None] + np.arange(kmax), end[:, None] - 1)
+
+
+def adaptive_max_pool2d(input, output_size, return_indices=False):
+    """Return the maximum over PyTorch's adaptive bins (and the flat indices of the maxima)."""
+    oh, ow = (output_size, output_size) if isinstance(output_size, int) else tuple(output_size)
+    h, w = input.shape[-2:]
+    oh, ow = h if oh is None else oh, w if ow is None else ow
+    ih, iw = _adaptive_index(h, oh), _adaptive_index(w, ow)
+    lead = input.ndim - 2
+    win = input[(slice(None),) * lead + (_wrap(ih[:, :, None, None]), _wrap(iw[None, None]))]
+    out = _red.amax(win, (-3, -1))
+    if not return_indices:
+        return out
+    flat = (ih[:, :, None, None] * w + iw[None, None]).reshape(oh, ih.shape[1], ow, iw.shape[1])
+    vals = win._data.transpose(*range(lead), lead, lead + 2, lead + 1, lead + 3).reshape(
+        win.shape[:lead] + (oh, ow, -1))
+    pos = np.broadcast_to(flat.transpose(0, 2, 1, 3).reshape(oh, ow, -1), vals.shape)
+    return out, _wrap(np.take_along_axis(pos, vals.argmax(-1)[..., None], -1)[..., 0].astype(np.int64))
+
+
+def adaptive_max_pool1d(input, output_size, return_indices=False):
+    """Return the maximum over PyTorch's adaptive bins of the last dimension."""
+    o = output_size if isinstance(output_size, int) else output_size[0]
+    r = adaptive_max_pool2d(input.unsqueeze(-2), (1, o), return_indices)
+    return (r[0].squeeze(-2), r[1].squeeze(-2)) if return_indices else r.squeeze(-2)

@@ -536,5 +536,16 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
     return _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, 2)
 
 
+def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    """Return the maximum over sliding windows of ``input (N, C, D, H, W)``."""
+    return _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, 3, "max_pool3d")
+
+
+def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
+               divisor_override=None):
+    """Return the mean over sliding windows of ``input (N, C, D, H, W)``."""
+    return _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, 3)
+
+
 OPS = (Convolution, ConvInputGrad, ConvWeightGrad, ConvTranspose, MaxPool, MaxPoolGrad, MaxPoolGather, AvgPool,
        AvgPoolGrad)

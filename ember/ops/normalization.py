@@ -221,17 +221,68 @@ def dropout(input, p=0.5, training=True, inplace=False):
     return _apply_noise(input, _dropout_noise(input, input._data.shape, p), inplace)
 
 
-def dropout2d(input, p=0.5, training=True, inplace=False):
-    """Zero whole channels (dim 1 of ``(N, C, H, W)``, dim 0 of ``(C, H, W)``) with probability ``p``."""
+def _feature_dropout(input, p, training, inplace, batched_ndim, alpha=False):
+    """Drop whole channels: the noise has shape ``(N, C, 1, ...)`` (``(C, 1, ...)`` when unbatched)."""
     _check_p(p)
     if not training or p == 0.0:
         return input
-    shape = input.shape
-    lead = 1 if input.ndim == 3 else 2
-    noise_shape = tuple(shape[:lead]) + (1,) * (input.ndim - lead)
-    if p == 1.0:
-        return _apply_noise(input, _wrap(np.zeros((), dtype=input._data.dtype)), inplace)
-    return _apply_noise(input, _dropout_noise(input, noise_shape, p), inplace)
+    lead = 2 if input.ndim == batched_ndim else 1
+    shape = tuple(input.shape[:lead]) + (1,) * (input.ndim - lead)
+    return _alpha_dropout(input, p, shape, inplace) if alpha else _apply_noise(
+        input, _wrap(np.zeros((), dtype=input._data.dtype)) if p == 1.0 else _dropout_noise(input, shape, p), inplace)
+
+
+def dropout1d(input, p=0.5, training=True, inplace=False):
+    """Zero whole channels of ``(N, C, L)`` (or ``(C, L)``) with probability ``p``."""
+    return _feature_dropout(input, p, training, inplace, 3)
+
+
+def dropout2d(input, p=0.5, training=True, inplace=False):
+    """Zero whole channels of ``(N, C, H, W)`` (or ``(C, H, W)``) with probability ``p``."""
+    return _feature_dropout(input, p, training, inplace, 4)
+
+
+def dropout3d(input, p=0.5, training=True, inplace=False):
+    """Zero whole channels of ``(N, C, D, H, W)`` (or ``(C, D, H, W)``) with probability ``p``."""
+    return _feature_dropout(input, p, training, inplace, 5)
+
+
+_ALPHA = 1.7580993408473766  # PyTorch's -selu_alpha * selu_scale
+
+
+def _alpha_dropout(input, p, shape, inplace):
+    """PyTorch's alpha dropout: keep mean and variance of SELU activations (same random stream)."""
+    from ..random import default_generator
+    dt = input._data.dtype
+    keep = default_generator._bernoulli_scalar(shape, 1.0 - p, dt)
+    a = 1.0 / np.sqrt((_ALPHA * _ALPHA * p + 1) * (1 - p))
+    b = ((keep - 1) * (_ALPHA * a) + _ALPHA * a * p).astype(dt)
+    out = _apply_noise(input, _wrap((keep * a).astype(dt)), inplace)
+    return out.add_(_wrap(b)) if inplace else out + _wrap(b)
+
+
+def alpha_dropout(input, p=0.5, training=False, inplace=False):
+    """Alpha dropout: randomly set elements to SELU's saturation value, keeping mean and variance."""
+    _check_p(p)
+    if not training or p == 0.0:
+        return input
+    return _alpha_dropout(input, p, input._data.shape, inplace)
+
+
+def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):
+    """Alpha dropout of whole channels."""
+    return _feature_dropout(input, p, training, inplace, input.ndim, alpha=True)
+
+
+def rms_norm(input, normalized_shape, weight=None, eps=None):
+    """Return ``input / sqrt(mean(input ** 2) + eps) * weight`` over the trailing ``normalized_shape``."""
+    from .elementwise import sqrt
+    from .reduction import mean
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    eps = float(np.finfo(input._data.dtype).eps) if eps is None else eps
+    dims = tuple(range(input.ndim - len(shape), input.ndim))
+    out = input / sqrt(mean(input * input, dims, keepdim=True) + eps)
+    return out if weight is None else out * weight
 
 
 # ---------------------------------------------------------------- embedding
