@@ -44,9 +44,11 @@ class RNNCellBase(Module):
         for weight in self.parameters():
             init.uniform_(weight, -stdv, stdv)
 
-    def _check_input(self, input, name):
+    def _check_input(self, input, hx, name):
         if input.dim() not in (1, 2):
             raise ValueError(f"{name}: Expected input to be 1D or 2D, got {input.dim()}D instead")
+        if hx is not None and not isinstance(hx, tuple) and hx.dim() not in (1, 2):
+            raise ValueError(f"{name}: Expected hidden to be 1D or 2D, got {hx.dim()}D instead")
         if input.size(-1) != self.input_size:
             raise RuntimeError(f"input has inconsistent input_size: got {input.size(-1)} expected {self.input_size}")
 
@@ -73,7 +75,7 @@ class RNNCell(RNNCellBase):
         self.nonlinearity = nonlinearity
 
     def forward(self, input, hx=None):
-        self._check_input(input, "RNNCell")
+        self._check_input(input, hx, "RNNCell")
         hx = self._zeros(input) if hx is None else hx
         _check_hx(input, hx)
         if self.nonlinearity == "tanh":
@@ -90,7 +92,7 @@ class LSTMCell(RNNCellBase):
         super().__init__(input_size, hidden_size, bias, num_chunks=4, device=device, dtype=dtype)
 
     def forward(self, input, hx=None):
-        self._check_input(input, "LSTMCell")
+        self._check_input(input, hx, "LSTMCell")
         if hx is None:
             hx = (self._zeros(input), self._zeros(input))
         _check_hx(input, hx[0], "hx[0]")
@@ -104,7 +106,7 @@ class GRUCell(RNNCellBase):
         super().__init__(input_size, hidden_size, bias, num_chunks=3, device=device, dtype=dtype)
 
     def forward(self, input, hx=None):
-        self._check_input(input, "GRUCell")
+        self._check_input(input, hx, "GRUCell")
         hx = self._zeros(input) if hx is None else hx
         _check_hx(input, hx)
         return gru_cell(input, hx, *self._weights())

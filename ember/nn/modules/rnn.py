@@ -154,20 +154,27 @@ class RNNBase(Module):
     def _prepare(self, input, hx, name):
         """Check dimensions; return (batched input, hx with a batch dim or None, is_batched)."""
         if input.dim() not in (2, 3):
-            raise ValueError(f"{name}: Expected input to be 2D or 3D, got {input.dim()}D tensor instead")
+            # PyTorch's RNN says "2D tensor", its LSTM and GRU say "2D"
+            kind = "D tensor" if name == "RNN" else "D"
+            raise ValueError(f"{name}: Expected input to be 2D or 3D, got {input.dim()}{kind} instead")
         is_batched = input.dim() == 3
         if not is_batched:
             input = input.unsqueeze(0 if self.batch_first else 1)
-        hxs = hx if isinstance(hx, tuple) else (hx,)
-        for h in hxs:
-            if h is None:
-                continue
-            if not is_batched and h.dim() != 2:
-                raise RuntimeError(f"For unbatched 2-D input, hx should also be 2-D but got {h.dim()}-D tensor")
-            if is_batched and h.dim() != 3:
-                raise RuntimeError(f"For batched 3-D input, hx should also be 3-D but got {h.dim()}-D tensor")
-        if hx is not None and not is_batched:
-            hx = tuple(h.unsqueeze(1) for h in hx) if isinstance(hx, tuple) else hx.unsqueeze(1)
+        if hx is None:
+            return input, hx, is_batched
+        want = 3 if is_batched else 2
+        what = "batched 3-D" if is_batched else "unbatched 2-D"
+        if name == "LSTM":
+            if hx[0].dim() != want or hx[1].dim() != want:
+                raise RuntimeError(f"For {what} input, hx and cx should also be {want}-D but got "
+                                   f"({hx[0].dim()}-D, {hx[1].dim()}-D) tensors")
+            if not is_batched:
+                hx = (hx[0].unsqueeze(1), hx[1].unsqueeze(1))
+        else:
+            if hx.dim() != want:
+                raise RuntimeError(f"For {what} input, hx should also be {want}-D but got {hx.dim()}-D tensor")
+            if not is_batched:
+                hx = hx.unsqueeze(1)
         return input, hx, is_batched
 
     # ----------------------------------------------------------------- the recurrence
