@@ -30,7 +30,10 @@ def _int_index(index, what):
 def _dim_key(shape, dim, index):
     """The advanced key that reads ``index`` along ``dim`` and every other position as is."""
     key = list(np.indices(index.shape, sparse=True))
-    _check_bounds(index, shape[dim], dim)
+    try:
+        _check_bounds(index, shape[dim], dim)
+    except IndexError as err:
+        raise RuntimeError(str(err)) from None
     key[dim] = index
     return tuple(key)
 
@@ -226,7 +229,7 @@ def masked_select(input, mask, *, out=None):
     try:
         shape = np.broadcast_shapes(input._data.shape, mask._data.shape) or (1,)
     except ValueError:
-        raise broadcast_error(input._data.shape, mask._data.shape) from None
+        raise broadcast_error(mask._data.shape, input._data.shape) from None
     keys = (np.nonzero(np.broadcast_to(mask._data, shape)),)
     return apply_unary(MaskedSelect, input, shape, keys)
 

@@ -98,16 +98,14 @@ def _parse(shape, index):
     items = _items(index)
     single = not isinstance(index, tuple)
     ndim, used = len(shape), sum(_used(it) for it in items)
-    if sum(it is Ellipsis for it in items) > 1:
-        raise IndexError("an index can only have a single ellipsis ('...')")
     if used > ndim:
         if ndim == 0 and single and type(items[0]) is int:
             raise IndexError(_ZERO_DIM)
         raise IndexError(f"too many indices for tensor of dimension {ndim}")
     basic, yshape, adv, cls, dim = [], [], [], Alias, 0
     for it in items:
-        if it is Ellipsis:
-            k = ndim - used
+        if it is Ellipsis:  # a second ``...`` stands for no dimensions, as in PyTorch
+            k, used = ndim - used, ndim
             basic += [slice(None)] * k
             yshape += shape[dim:dim + k]
             dim += k
@@ -126,7 +124,8 @@ def _parse(shape, index):
         elif type(it) is slice:
             n = shape[dim]
             s, length = _slice(it, n)
-            if single or (s.start, s.stop, s.step) != (0, n, 1):  # full slices in a tuple are skipped
+            # in a tuple, PyTorch skips a slice written as covering the whole dimension
+            if single or it.start not in (None, 0) or (it.stop is not None and it.stop < n) or s.step != 1:
                 cls = Slice
             basic.append(s)
             yshape.append(length)
@@ -143,7 +142,7 @@ def _parse(shape, index):
 def _advanced(a, shape, dim, yshape, adv):
     ydim = len(yshape)
     if a.dtype.kind != "b":
-        _check_bounds(a, shape[dim], ydim)
+        _check_bounds(a, shape[dim], len(adv))  # PyTorch counts the dimension among the indexed ones
         adv.append((ydim, a))
         return
     for j in range(a.ndim):
@@ -297,7 +296,7 @@ class CopySlices(Op):
         return xp.zero_at(grad, ctx.keys), xp.index(grad, ctx.keys)
 
 
-def _value_shape(vshape, target, advanced):
+def _value_shape(vshape, target, advanced, array):
     """``vshape`` without leading ones, checked to broadcast to ``target`` (PyTorch's errors)."""
     vs = tuple(vshape)
     while vs and vs[0] == 1:
@@ -308,8 +307,20 @@ def _value_shape(vshape, target, advanced):
         raise RuntimeError(f"shape mismatch: value tensor of shape {list(vshape)} cannot be broadcast to "
                            f"indexing result of shape {list(target)}")
     from .shape import expand
-    expand(_wrap(np.empty(vs)), target)  # raises expand's error
+    expand(_wrap(np.empty(vs, array.dtype)), target)  # raises expand's error
     raise AssertionError("unreachable")
+
+
+class IndexPutInPlace(CopySlices):
+    """``x[tensor_index] = v`` with no basic part: PyTorch's ``index_put_`` on ``x`` itself."""
+    node_name = "IndexPutBackward0"
+    name = Op.name
+
+
+def _has_int_array(index):
+    items = index if isinstance(index, tuple) else (index,)
+    return any(isinstance(it, (Tensor, np.ndarray, list)) and np.asarray(_plain(it)).dtype.kind in "iu"
+               for it in items)
 
 
 def setitem(input, index, value):
@@ -318,17 +329,23 @@ def setitem(input, index, value):
     keys = (key,) if adv is None else (key, adv)
     is_tensor = isinstance(value, Tensor)
     target = _npx.index(input._data, keys).shape
-    vs = _value_shape(value._data.shape, target, adv is not None) if is_tensor else ()
+    vs = _value_shape(value._data.shape, target, adv is not None, value._data) if is_tensor else ()
+    if is_tensor and value._data.dtype != input._data.dtype and adv is not None and _has_int_array(index):
+        from .index_ops import _name
+        raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
+                           f"{_name(input._data)} for the destination and {_name(value._data)} for the source.")
     if _state.enabled and (input._requires_grad or (is_tensor and value._requires_grad)):
+        direct = adv is not None and cls is Alias
         if input._requires_grad and input._node is None:
-            raise RuntimeError(_LEAF_VIEW if adv is None else _LEAF)
+            raise RuntimeError(_LEAF if direct else _LEAF_VIEW)
+        op = IndexPutInPlace if direct else CopySlices
         if is_tensor:
             if vs != value._data.shape:
                 from .shape import reshape
                 value = reshape(value, vs)
-            result = apply(CopySlices, (input, value), keys)
+            result = apply(op, (input, value), keys)
         else:
-            result = apply(CopySlices, (input,), value, keys)
+            result = apply(op, (input,), value, keys)
         _write_back(input, result)
         return
     a, k = _npx._locate(input._data, keys)
@@ -345,5 +362,5 @@ from .index_ops import (Gather, IndexAdd, IndexFill, IndexPut, IndexSelect, Mask
                            masked_scatter_, masked_select, nonzero, scatter, scatter_, scatter_add, scatter_add_,
                            take, take_along_dim)
 
-OPS = (Select, Slice, Unsqueeze, Alias, Index, IndexPutZeros, ZeroAt, CopySlices, Gather, Scatter, ScatterValue,
+OPS = (Select, Slice, Unsqueeze, Alias, Index, IndexPutZeros, ZeroAt, CopySlices, IndexPutInPlace, Gather, Scatter, ScatterValue,
        ScatterReduce, ScatterAdd, IndexSelect, MaskedSelect, Take, IndexAdd, IndexFill, IndexPut, MaskedScatter)

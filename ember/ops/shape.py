@@ -9,6 +9,10 @@ from ._op import Op, Samples, apply_unary, apply_view
 from .inplace import _check_leaf
 
 
+_TYPE_NAMES = {"f": "Float", "d": "Double", "e": "Half", "l": "Long", "q": "Long", "i": "Int", "h": "Short",
+               "b": "Char", "B": "Byte", "?": "Bool"}
+
+
 def _shape_arg(shape):
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = shape[0]
@@ -249,7 +253,8 @@ def expand(input, *sizes):
     sizes = _shape_arg(sizes)
     shape = input._data.shape
     if len(sizes) < len(shape):
-        raise RuntimeError(f"expand(torch.FloatTensor{{{list(shape)}}}, size={list(sizes)}): the number of sizes "
+        raise RuntimeError(f"expand(torch.{_TYPE_NAMES[input._data.dtype.char]}Tensor{{{list(shape)}}}, "
+                           f"size={list(sizes)}): the number of sizes "
                            f"provided ({len(sizes)}) must be greater or equal to the number of dimensions in the "
                            f"tensor ({len(shape)})")
     lead = len(sizes) - len(shape)
