@@ -29,7 +29,10 @@ from .ops.elementwise import (abs, absolute, add, cos, div, divide, exp, log, mu
 from .ops.comparison import (allclose, eq, equal, ge, greater, greater_equal, gt, isclose, isfinite, isinf,
                              isnan, isneginf, isposinf, le, less, less_equal, lt, ne, not_equal, signbit)
 # reduction
-from .ops.reduction import mean, sum
+from .ops.reduction import (all, amax, amin, aminmax, any, argmax, argmin, argsort, count_nonzero, cummax, cummin,
+                            cumprod, cumsum, kthvalue, log_softmax, logsumexp, max, mean, median, min, mode,
+                            nanmean, nansum, norm, prod, return_types, softmax, sort, std, std_mean, sum, topk,
+                            unique, var, var_mean)
 # shape
 from .ops.shape import (broadcast_to, clone, flatten, permute, reshape, squeeze, swapaxes, swapdims, t, transpose,
                         unflatten, unsqueeze)
