@@ -165,6 +165,8 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
         inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
         if not inputs:
             raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
+        if not all(t._requires_grad for t in inputs):  # PyTorch retains grad on each input first
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
     grads = _as_tensor_grads(tensors, grad_tensors)
     retain = create_graph if retain_graph is None else retain_graph
     _run(tensors, grads, retain, create_graph, inputs, capture=None)
@@ -202,13 +204,13 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     retain = create_graph if retain_graph is None else retain_graph
     captured = _run(outputs, grads, retain, create_graph, inputs, capture=True)
     result = []
-    for t, g in zip(inputs, captured):
+    for i, (t, g) in enumerate(zip(inputs, captured)):
         if g is None:
             if materialize_grads:
                 g = _wrap(np.zeros_like(t._data))
             elif not allow_unused:
-                raise RuntimeError("One of the differentiated Tensors appears to not have been used in the "
-                                   "graph. Set allow_unused=True if this is the desired behavior.")
+                raise RuntimeError(f"The differentiated Tensor at index {i} appears to not have been used in the "
+                                   f"graph. Set allow_unused=True if this is the desired behavior.")
         result.append(g)
     return tuple(result)
 
