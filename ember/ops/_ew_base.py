@@ -100,6 +100,16 @@ def promote(values, float_only=False):
     return out
 
 
+def float_scalar_operand(input, other):
+    """``input`` cast to the default float dtype before a float-only op with a Python scalar.
+
+    (``apply_binary`` would leave the scalar as a 0-d integer array, which NumPy promotes to float64.)
+    """
+    if input._data.dtype.kind != "f" and not isinstance(other, Tensor):
+        return to_dtype(input, get_default_dtype())
+    return input
+
+
 def apply_broadcast(cls, tensors, *params):
     """``apply`` that reports shapes that do not broadcast in PyTorch's words."""
     try:

@@ -5,7 +5,7 @@ re-exported here.
 import numpy as np
 
 from .._tensor import Tensor
-from ._ew_base import CPP_NAMES, apply_broadcast, check_tensor, not_implemented, promote
+from ._ew_base import CPP_NAMES, apply_broadcast, check_tensor, float_scalar_operand, not_implemented, promote
 from ._ew_select import (  # noqa: F401 - re-exported
     OPS as _SELECT_OPS, clamp, clamp_max, clamp_min, clip, masked_fill, where)
 from ._op import Op, Samples, apply_binary
@@ -225,9 +225,9 @@ def logaddexp(input, other, *, out=None):
 def xlogy(input, other, *, out=None):
     """Return ``input * log(other)`` elementwise, 0 where ``input`` is 0; either may be a scalar."""
     if not isinstance(input, Tensor):
-        return apply_binary(XlogyScalarSelf, other, input)
+        return apply_binary(XlogyScalarSelf, float_scalar_operand(other, input), input)
     if not isinstance(other, Tensor):
-        return apply_binary(XlogyScalarOther, input, other)
+        return apply_binary(XlogyScalarOther, float_scalar_operand(input, other), other)
     return apply_binary(Xlogy, input, other)
 
 

@@ -121,8 +121,6 @@ def clamp(input, min=None, max=None, *, out=None):  # noqa: A002 - PyTorch's key
     """Return ``input`` with each element clamped into ``[min, max]``; either bound may be None."""
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
-    if input._data.dtype.kind == "b":
-        raise not_implemented("clamp_min_scalar_cpu" if min is not None else "clamp_max_scalar_cpu", input)
     if isinstance(min, Tensor) or isinstance(max, Tensor):
         if max is None:
             return _clamp_tensor(ClampTensorMin, input, min)
@@ -131,6 +129,8 @@ def clamp(input, min=None, max=None, *, out=None):  # noqa: A002 - PyTorch's key
         return apply_broadcast(ClampTensor, promote((input, min, max)))
     bounds = [b for b in (min, max) if b is not None]
     x = promote((input, *bounds))[0]
+    if x._data.dtype.kind == "b":
+        raise not_implemented("clamp_min_scalar_cpu" if min is not None else "clamp_max_scalar_cpu", x)
     return apply_unary(Clamp, x, min, max)
 
 

@@ -294,9 +294,12 @@ class Sigmoid(Op):
     samples = Samples("sigmoid", domain=(-8.0, 8.0))
 
     def forward(ctx, x):
-        # split by sign so that exp never overflows
-        e = np.exp(-np.abs(x))
-        return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
+        # PyTorch's formula (exp(-x) overflowing to inf gives exactly 0, as there); float16 computes
+        # in float32, as PyTorch's CPU kernels do, so that tiny results do not flush to 0
+        with np.errstate(over="ignore"):
+            if x.dtype == np.float16:
+                return (1 / (1 + np.exp(-x.astype(np.float32)))).astype(np.float16)
+            return 1 / (1 + np.exp(-x))
 
     def backward(ctx, xp, grad, out):
         return (grad * out * (1 - out),)
@@ -309,7 +312,8 @@ class Relu(Op):
     samples = Samples("relu")
 
     def forward(ctx, x):
-        return np.maximum(x, 0, dtype=x.dtype)
+        # PyTorch keeps -0.0 and NaN (only negatives become 0); np.maximum would turn -0.0 into 0.0
+        return np.where(x < 0, np.zeros((), x.dtype), x)
 
     def backward(ctx, xp, grad, out):
         return (grad * (out > 0),)

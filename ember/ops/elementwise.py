@@ -9,7 +9,7 @@ import numpy as np
 from .._tensor import Tensor
 from ._op import Op, Samples, apply_binary, apply_unary
 from . import _ew_base, _ew_binary, _ew_logic, _ew_unary
-from ._ew_base import ToCopy, check_tensor, not_implemented, promote, apply_broadcast, to, type_  # noqa: F401
+from ._ew_base import ToCopy, check_tensor, float_scalar_operand, not_implemented, promote, apply_broadcast, to, type_  # noqa: F401
 from ._ew_base import to_dtype as _to_dtype  # noqa: F401 - used by other families
 from ._ew_unary import (  # noqa: F401
     abs, absolute, acos, acosh, arccos, arccosh, arcsin, arcsinh, arctan, arctanh, asin, asinh, atan, atanh,
@@ -295,7 +295,7 @@ def div(input, other, *, rounding_mode=None, out=None):
         from .._creation import tensor
         input = tensor(input)
     if rounding_mode is None:
-        return apply_binary(Div, input, other)
+        return apply_binary(Div, float_scalar_operand(input, other), other)
     if rounding_mode == "floor":
         return _rounded(DivFloor, input, other)
     if rounding_mode == "trunc":

@@ -42,10 +42,10 @@ def _check_cast(t, out_dtype, names=SCALAR_NAMES):
 def _write_back(t, result):
     """Store ``result`` (a new tensor) into ``t`` in place; ``t`` takes over its graph position."""
     out = result._data
-    _check_cast(t, out.dtype)
     if out.shape != t._data.shape:
         raise RuntimeError(f"output with shape {list(t._data.shape)} doesn't match the broadcast shape "
                            f"{list(out.shape)}")
+    _check_cast(t, out.dtype)
     if not t._data.flags.writeable:
         raise RuntimeError(_OVERLAP)
     node = result._node
