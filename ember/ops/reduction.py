@@ -25,12 +25,12 @@ _NAMES = {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "ui
 # ---------------------------------------------------------------- PyTorch's named tuples
 
 def _return_type(name, fields):
-    """A named tuple printing as ``torch.return_types.<name>(...)``, one field per line, as PyTorch."""
+    """A named tuple printing as ``ember.return_types.<name>(...)``, one field per line, as PyTorch."""
     base = namedtuple(name, fields)
 
     def __repr__(self):
         body = ",\n".join(f"{f}={v!r}" for f, v in zip(fields, self))
-        return f"torch.return_types.{name}(\n{body})"
+        return f"ember.return_types.{name}(\n{body})"
     return type(name, (base,), {"__slots__": (), "__repr__": __repr__, "__str__": __repr__,
                                 "__module__": "ember.return_types"})
 
