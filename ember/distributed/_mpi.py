@@ -35,7 +35,7 @@ def load():
         mpi4py.rc.initialize, mpi4py.rc.finalize = False, True
         try:
             from mpi4py import MPI
-        except ImportError as exc:  # mpi4py without an MPI library: "libmpi.so: cannot open ..."
+        except (ImportError, OSError, RuntimeError) as exc:  # mpi4py without an MPI library: "libmpi.so: cannot open ..."
             raise RuntimeError(f"{EXTRA_HINT} ({exc})") from exc
         finally:
             mpi4py.rc.initialize, mpi4py.rc.finalize = saved

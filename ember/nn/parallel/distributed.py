@@ -37,6 +37,12 @@ class DistributedDataParallel(Module):
         if device_ids is not None and list(device_ids) not in ([], ["cpu"]):
             raise ValueError("DistributedDataParallel device_ids and output_device arguments only work with "
                              "single-device/multiple-device GPU modules; ember runs on the CPU, pass device_ids=None")
+        unsupported = {"mixed_precision": mixed_precision, "device_mesh": device_mesh,
+                       "param_to_hook_all_reduce": param_to_hook_all_reduce, "bucket_cap_mb_list": bucket_cap_mb_list,
+                       "delay_all_reduce_named_params": delay_all_reduce_named_params}
+        for name, value in unsupported.items():
+            if value is not None:
+                raise NotImplementedError(f"DistributedDataParallel({name}=...) is not supported by ember")
         params = [p for p in module.parameters() if p.requires_grad]
         if not params:
             raise RuntimeError("DistributedDataParallel is not needed when a module doesn't have any parameter "
