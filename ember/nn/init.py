@@ -8,7 +8,7 @@ import warnings
 
 import numpy as np
 
-from .._tensor import Tensor, _wrap
+from .._tensor import _wrap
 from ..autograd.grad_mode import no_grad
 
 __all__ = ["calculate_gain", "uniform_", "normal_", "trunc_normal_", "constant_", "ones_", "zeros_", "eye_",
@@ -263,4 +263,3 @@ kaiming_uniform = _make_deprecate(kaiming_uniform_)
 kaiming_normal = _make_deprecate(kaiming_normal_)
 orthogonal = _make_deprecate(orthogonal_)
 
-del Tensor

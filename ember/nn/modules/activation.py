@@ -7,7 +7,10 @@ from .. import init
 from ..parameter import Parameter
 from .module import Module
 
-__all__ = ["Threshold", "ReLU", "RReLU", "Sigmoid", "Hardsigmoid", "Tanh", "SiLU", "Mish", "Hardswish", "ELU", "CELU", "SELU", "GLU", "GELU", "Hardshrink", "LeakyReLU", "LogSigmoid", "Softplus", "Softshrink", "Softsign", "Tanhshrink", "Softmin", "Softmax", "LogSoftmax", "Hardtanh", "ReLU6", "PReLU", "Softmax2d", "MultiheadAttention"]
+__all__ = ["Threshold", "ReLU", "RReLU", "Sigmoid", "Hardsigmoid", "Tanh", "SiLU", "Mish", "Hardswish", "ELU",
+           "CELU", "SELU", "GLU", "GELU", "Hardshrink", "LeakyReLU", "LogSigmoid", "Softplus", "Softshrink",
+           "Softsign", "Tanhshrink", "Softmin", "Softmax", "LogSoftmax", "Hardtanh", "ReLU6", "PReLU", "Softmax2d",
+           "MultiheadAttention"]
 
 
 def _inplace_suffix(module):
@@ -307,53 +310,6 @@ class Tanhshrink(Module):
         return F.tanhshrink(input)
 
 
-class Softmin(Module):
-    """Applies softmin over dimension ``dim``."""
-
-    __constants__ = ["dim"]
-
-    def __init__(self, dim=None):
-        super().__init__()
-        self.dim = dim
-
-    def forward(self, input):
-        return F.softmin(input, self.dim)
-
-    def extra_repr(self):
-        return f"dim={self.dim}"
-
-
-class Softmax(Module):
-    """Applies softmax over dimension ``dim`` (the values along it sum to 1)."""
-
-    __constants__ = ["dim"]
-
-    def __init__(self, dim=None):
-        super().__init__()
-        self.dim = dim
-
-    def forward(self, input):
-        return F.softmax(input, self.dim)
-
-    def extra_repr(self):
-        return f"dim={self.dim}"
-
-
-class LogSoftmax(Module):
-    """Applies log(softmax(x)) over dimension ``dim``."""
-
-    __constants__ = ["dim"]
-
-    def __init__(self, dim=None):
-        super().__init__()
-        self.dim = dim
-
-    def forward(self, input):
-        return F.log_softmax(input, self.dim)
-
-    def extra_repr(self):
-        return f"dim={self.dim}"
-
 class Hardtanh(Module):
     """Clamps each element to [min_val, max_val]."""
 
@@ -415,13 +371,5 @@ class PReLU(Module):
         return f"num_parameters={self.num_parameters}"
 
 
-class Softmax2d(Module):
-    """Applies softmax over the channels at each spatial location."""
-
-    def forward(self, input):
-        if input.dim() not in (3, 4):
-            raise ValueError(f"Softmax2d: expected input to be 3D or 4D, got {input.dim()}D instead")
-        return F.softmax(input, -3)
-
-
-from ._attention import MultiheadAttention  # noqa: E402  (it builds on Linear, which imports this package)
+from ._attention import MultiheadAttention  # noqa: E402,F401  (re-exported: torch.nn.modules.activation has it)
+from ._softmax import LogSoftmax, Softmax, Softmax2d, Softmin  # noqa: E402,F401  (re-exported)
