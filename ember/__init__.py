@@ -36,6 +36,9 @@ from .ops.reduction import (all, amax, amin, aminmax, any, argmax, argmin, argso
 # shape
 from .ops.shape import (broadcast_to, clone, flatten, permute, reshape, squeeze, swapaxes, swapdims, t, transpose,
                         unflatten, unsqueeze)
+from .ops.joining import (atleast_1d, atleast_2d, atleast_3d, cat, chunk, concat, concatenate, dstack, hstack, meshgrid,
+                          row_stack, split, stack,
+                          unbind, vstack)
 # linear algebra
 from .ops.linalg import dot, matmul, mm, mv
 
