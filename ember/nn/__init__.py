@@ -1,5 +1,5 @@
 """``ember.nn``: neural network building blocks with ``torch.nn``'s names."""
-from . import functional, init, utils
+from . import functional, init, parallel, utils
 from .modules import (Module, CELU, ELU, GELU, GLU, SELU, Hardshrink, Hardsigmoid, Hardswish, Hardtanh, LeakyReLU,
                       LogSigmoid, LogSoftmax, Mish, MultiheadAttention, PReLU, ReLU, ReLU6, RReLU, Sigmoid, SiLU,
                       Softmax, Softmax2d, Softmin, Softplus, Softshrink, Softsign, Tanh, Tanhshrink, Threshold,
@@ -13,7 +13,7 @@ from .modules import (Module, CELU, ELU, GELU, GLU, SELU, Hardshrink, Hardsigmoi
                       RNNCellBase, Embedding)
 from .parameter import Buffer, Parameter
 
-__all__ = ["functional", "init", "utils", "Parameter", "Buffer", "Module", "CELU", "ELU", "GELU", "GLU", "SELU",
+__all__ = ["functional", "init", "parallel", "utils", "Parameter", "Buffer", "Module", "CELU", "ELU", "GELU", "GLU", "SELU",
            "Hardshrink", "Hardsigmoid", "Hardswish", "Hardtanh", "LeakyReLU", "LogSigmoid", "LogSoftmax", "Mish",
            "MultiheadAttention", "PReLU", "ReLU", "ReLU6", "RReLU", "Sigmoid", "SiLU", "Softmax", "Softmax2d",
            "Softmin", "Softplus", "Softshrink", "Softsign", "Tanh", "Tanhshrink", "Threshold", "BatchNorm1d",
