@@ -15,6 +15,7 @@ _SELU_SCALE = 1.0507009873554804934193349852946
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
 _INV_SQRT_2 = 1.0 / math.sqrt(2.0)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+_ONE_SIXTH_F = float(np.float32(1.0) / np.float32(6.0))
 
 
 def _softplus0(xp, x):
@@ -38,7 +39,7 @@ def _float(input, name):
     if kind != "f":
         names = {"i": "Int", "u": "Byte", "b": "Bool", "l": "Long"}
         tname = "Long" if input._data.dtype == np.int64 else names.get(input._data.dtype.char, names.get(kind))
-        raise RuntimeError(f'"{name}" not implemented for \'{tname}\'')
+        raise NotImplementedError(f'"{name}" not implemented for \'{tname}\'')
 
 
 class LeakyRelu(Op):
@@ -173,7 +174,8 @@ class Hardsigmoid(Op):
         return (np.clip(x + 3, 0, 6) / 6).astype(x.dtype, copy=False)
 
     def backward(ctx, xp, grad, x):
-        return (xp.where((x > -3) & (x < 3), grad / 6, grad * 0),)
+        # PyTorch multiplies by the float constant 1.0f / 6.0f, in every dtype
+        return (xp.where((x > -3) & (x < 3), grad * _ONE_SIXTH_F, grad * 0),)
 
 
 class Hardswish(Op):
