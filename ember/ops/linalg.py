@@ -89,7 +89,7 @@ def _fmt(shape):
 
 def _check_dtypes(a, b):
     if a._data.dtype != b._data.dtype:
-        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_tname(b)} != {_tname(a)}")
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_tname(a)} != {_tname(b)}")
 
 
 def _tname(t):
@@ -134,7 +134,7 @@ def matmul(input, other, *, out=None):
         return apply(Mv, (input, other))
     if da == 1 and db == 2:
         return apply(VecMat, (input, other))
-    if da == 2:
+    if da == 2 or (da >= 3 and db >= 3 and all(s == 1 for s in input._data.shape[:-2])):
         return apply(MatMulCloned, (input, other))
     return apply(BatchMatMul, (input, other))
 
@@ -334,11 +334,15 @@ def tensordot(a, b, dims=2, out=None):
         da, db = ([d] if isinstance(d, int) else list(d) for d in dims)
         if isinstance(dims[0], Tensor):
             da, db = dims[0].tolist(), dims[1].tolist()
-    da, db = [d % a.ndim for d in da], [d % b.ndim for d in db]
-    for i, j in zip(da, db):
+    if isinstance(dims, int):
+        shown = [d - a.ndim for d in da]  # PyTorch names the first operand's dims from the end
+    else:
+        shown = da
+    for i, j, k in zip(da, db, shown):
         if a.shape[i] != b.shape[j]:
-            raise RuntimeError(f"contracted dimensions need to match, but first has size {a.shape[i]} in dim {i} "
+            raise RuntimeError(f"contracted dimensions need to match, but first has size {a.shape[i]} in dim {k} "
                                f"and second has size {b.shape[j]} in dim {j}")
+    da, db = [d % a.ndim for d in da], [d % b.ndim for d in db]
     free_a = [d for d in range(a.ndim) if d not in da]
     free_b = [d for d in range(b.ndim) if d not in db]
     k = int(np.prod([a.shape[d] for d in da]))
