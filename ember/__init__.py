@@ -25,6 +25,13 @@ from .ops.elementwise import (abs, absolute, add, cos, div, divide, exp, log, mu
                               maximum, minimum, reciprocal, relu, rsub, sigmoid, sign, sin, sqrt, square, sub, subtract,
                               tanh, where,
                               true_divide)
+from .ops.elementwise import (acos, acosh, addcdiv, addcmul, arccos, arccosh, arcsin, arcsinh, arctan, arctan2, arctanh,
+                              asin, asinh, atan, atan2, atanh, bitwise_and, bitwise_left_shift, bitwise_not,
+                              bitwise_or, bitwise_right_shift, bitwise_xor, ceil, clamp, clamp_max, clamp_min, clip,
+                              cosh, erf, erfc, erfinv, exp2, expm1, fix, float_power, floor, floor_divide, fmax, fmin,
+                              fmod, frac, hypot, lerp, log1p, log2, log10, logaddexp, logical_and, logical_not,
+                              logical_or, logical_xor, masked_fill, nan_to_num, remainder, round, rsqrt, sgn, sinh,
+                              tan, trunc, xlogy)
 # comparison
 from .ops.comparison import (allclose, eq, equal, ge, greater, greater_equal, gt, isclose, isfinite, isinf,
                              isnan, isneginf, isposinf, le, less, less_equal, lt, ne, not_equal, signbit)

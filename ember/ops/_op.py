@@ -208,7 +208,7 @@ def apply_binary(cls, a, b):
         if kind == "b" or (kind != "f" and (cls.float_only or isinstance(b, float))):
             x, y = _promoted(a, b)
             if cls.float_only and x.dtype.kind != "f":
-                x = _float_array(x)
+                x, y = _float_array(x), b  # the Python scalar stays weak: float32, never float64
         elif kind != "f" and not (type(b) is int and 0 <= b <= 127):
             x, y = _promoted(a, b)
         grad = a._requires_grad and _state.enabled
