@@ -55,56 +55,60 @@ def _out_size(size, k, s, pad, d):
     return (size + pad[0] + pad[1] - d * (k - 1) - 1) // s + 1
 
 
-def _conv(x, w, p):
-    """Cross-correlate ``x (N, C, *S)`` with ``w (O, C/groups, *k)``."""
+def _columns(x, ksize, p, out):
+    """im2col: ``(N, groups, C/groups * prod(k), prod(out))``, copied from a strided view whose last
+    axes are the output positions, so the copy moves contiguous rows (fast) rather than kernel taps."""
+    xp_ = _pad(x, p.padding)
+    nd = len(ksize)
+    s = xp_.strides
+    strides = s[:2] + tuple(s[2 + i] * p.dilation[i] for i in range(nd)) + tuple(s[2 + i] * p.stride[i] for i in range(nd))
+    view = as_strided(xp_, xp_.shape[:2] + tuple(ksize) + tuple(out), strides, writeable=False)
+    n, c = x.shape[:2]
+    return np.ascontiguousarray(view).reshape(n, p.groups, -1, int(np.prod(out)))
+
+
+def _conv(x, w, p, ctx=None):
+    """Cross-correlate ``x (N, C, *S)`` with ``w (O, C/groups, *k)``: one batched matmul."""
     nd = x.ndim - 2
     ksize = w.shape[2:]
-    out = [_out_size(x.shape[2 + i], ksize[i], p.stride[i], p.padding[i], p.dilation[i]) for i in range(nd)]
-    win = _windows(_pad(x, p.padding), ksize, out, p.stride, p.dilation)
-    g = p.groups
-    axes_w = [1] + list(range(2, 2 + nd))
-    axes_x = [1] + list(range(2 + nd, 2 + 2 * nd))
-    if g == 1:
-        res = np.tensordot(win, w, axes=(axes_x, axes_w))
-    else:
-        cg, og = x.shape[1] // g, w.shape[0] // g
-        res = np.concatenate([np.tensordot(win[:, i * cg:(i + 1) * cg], w[i * og:(i + 1) * og], axes=(axes_x, axes_w))
-                              for i in range(g)], axis=-1)
-    return np.ascontiguousarray(np.moveaxis(res, -1, 1))
+    out = tuple(_out_size(x.shape[2 + i], ksize[i], p.stride[i], p.padding[i], p.dilation[i]) for i in range(nd))
+    cols = _columns(x, ksize, p, out)
+    if ctx is not None:
+        ctx.cols = cols   # kept for the weight gradient of a plain backward
+    res = np.matmul(w.reshape(p.groups, w.shape[0] // p.groups, -1), cols)
+    return res.reshape((x.shape[0], w.shape[0]) + out)
 
 
 def _conv_input_grad(g, w, p, size):
     """The adjoint of ``_conv`` in its input: ``g (N, O, *out)`` back to ``(N, C, *size)`` (col2im)."""
     nd = g.ndim - 2
     ksize = w.shape[2:]
+    n, o = g.shape[:2]
     groups = p.groups
-    og = w.shape[0] // groups
-    parts = [np.tensordot(g[:, i * og:(i + 1) * og], w[i * og:(i + 1) * og], axes=([1], [0])) for i in range(groups)]
-    cols = parts[0] if groups == 1 else np.concatenate(parts, axis=1 + nd)  # (N, *out, C, *k)
-    cols = np.moveaxis(cols, 1 + nd, 1)                                      # (N, C, *out, *k)
-    padded = tuple(size[i] + p.padding[i][0] + p.padding[i][1] for i in range(nd))
+    wg = w.reshape(groups, o // groups, -1)
+    cols = np.matmul(wg.transpose(0, 2, 1), g.reshape(n, groups, o // groups, -1))
     out = g.shape[2:]
-    gp = np.zeros(g.shape[:1] + (cols.shape[1],) + padded, dtype=g.dtype)
+    cols = cols.reshape((n, w.shape[1] * groups) + tuple(ksize) + tuple(out))
+    padded = tuple(size[i] + p.padding[i][0] + p.padding[i][1] for i in range(nd))
+    gp = np.zeros((n, cols.shape[1]) + padded, dtype=g.dtype)
     for offset in np.ndindex(*ksize):
-        target = tuple(slice(o * d, o * d + s * (n - 1) + 1, s)
-                       for o, d, s, n in zip(offset, p.dilation, p.stride, out))
-        gp[(slice(None), slice(None)) + target] += cols[(Ellipsis,) + offset]
-    crop = tuple(slice(lo, lo + n) for (lo, _), n in zip(p.padding, size))
+        target = tuple(slice(k * d, k * d + s * (m - 1) + 1, s)
+                       for k, d, s, m in zip(offset, p.dilation, p.stride, out))
+        gp[(slice(None), slice(None)) + target] += cols[(slice(None), slice(None)) + offset]
+    crop = tuple(slice(lo, lo + m) for (lo, _), m in zip(p.padding, size))
     return gp[(slice(None), slice(None)) + crop]
 
 
+def _weight_from_columns(g, cols, p, wshape):
+    n, o = g.shape[:2]
+    gw = np.matmul(g.reshape(n, p.groups, o // p.groups, -1), cols.transpose(0, 1, 3, 2)).sum(0)
+    return gw.reshape(wshape)
+
+
 def _conv_weight_grad(x, g, p, ksize):
-    """The adjoint of ``_conv`` in its weight: ``sum_{n, out} g * window``."""
-    nd = x.ndim - 2
-    out = g.shape[2:]
-    win = _windows(_pad(x, p.padding), ksize, out, p.stride, p.dilation)
-    axes = [0] + list(range(2, 2 + nd))
-    groups = p.groups
-    if groups == 1:
-        return np.tensordot(g, win, axes=(axes, axes))
-    cg, og = x.shape[1] // groups, g.shape[1] // groups
-    return np.concatenate([np.tensordot(g[:, i * og:(i + 1) * og], win[:, i * cg:(i + 1) * cg], axes=(axes, axes))
-                           for i in range(groups)], axis=0)
+    """The adjoint of ``_conv`` in its weight: ``sum_n g[n] @ columns[n].T``."""
+    cols = _columns(x, ksize, p, g.shape[2:])
+    return _weight_from_columns(g, cols, p, (g.shape[1], x.shape[1] // p.groups) + tuple(ksize))
 
 
 class Convolution(Op):
@@ -121,7 +125,7 @@ class Convolution(Op):
         p = rest[-1]
         ctx.p = p
         ctx.has_bias = has_bias = len(rest) == 2
-        out = _conv(x, w, p)
+        out = _conv(x, w, p, ctx)
         if has_bias:
             out += rest[0].reshape((-1,) + (1,) * (x.ndim - 2))
         return out
@@ -129,7 +133,13 @@ class Convolution(Op):
     def backward(ctx, xp, grad, x, w):
         p = ctx.p
         gx = _call(ConvInputGrad, grad, w, p, x.shape[2:]) if needs_grad(ctx, 0) else None
-        gw = _call(ConvWeightGrad, x, grad, p, w.shape[2:]) if needs_grad(ctx, 1) else None
+        gw = None
+        if needs_grad(ctx, 1):
+            cols = ctx.__dict__.pop("cols", None)
+            if cols is not None and not isinstance(grad, Tensor):   # fast path: reuse forward's im2col
+                gw = _weight_from_columns(grad, cols, p, w.shape)
+            else:
+                gw = _call(ConvWeightGrad, x, grad, p, w.shape[2:])
         if not ctx.has_bias:
             return gx, gw
         gb = xp.sum(grad, (0,) + tuple(range(2, grad.ndim))) if needs_grad(ctx, 2) else None
@@ -333,9 +343,16 @@ class MaxPool(Op):
         nd = len(k)
         xp_ = _pad(x, padding, -np.inf)
         win = _windows(xp_, k, out, s, d)
-        flat = win.reshape(win.shape[:2 + nd] + (-1,))
-        arg = flat.argmax(axis=-1)
-        res = np.take_along_axis(flat, arg[..., None], -1)[..., 0]
+        # a running maximum over the kernel taps: K passes over output-sized strided views, no copy
+        # of the windows; the first maximum wins and NaN propagates, as in PyTorch
+        res = win[(Ellipsis,) + (0,) * nd].copy()
+        arg = np.zeros(res.shape, dtype=np.int64)
+        for t, offset in enumerate(np.ndindex(*k)):
+            if t:
+                v = win[(Ellipsis,) + offset]
+                take = (v > res) | np.isnan(v)
+                np.copyto(res, v, where=take)
+                arg[take] = t
         # flat index of each argmax inside the padded input, per (n, c)
         pidx = np.zeros(arg.shape, dtype=np.int64)
         offs = np.unravel_index(arg, k)
