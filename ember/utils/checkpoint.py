@@ -117,11 +117,11 @@ def checkpoint(function, *args, use_reentrant=None, context_fn=None, determinism
                       "you can pass use_reentrant=True. Refer to docs for more details on the differences between the "
                       "two variants.", stacklevel=2)
         use_reentrant = True
-    if not any(isinstance(a, Tensor) and a.requires_grad for a in args):
-        warnings.warn("None of the inputs have requires_grad=True. Gradients will be None", stacklevel=2)
     if use_reentrant:
         if kwargs:
             raise ValueError("Unexpected keyword arguments: " + ",".join(kwargs))
+        if not any(isinstance(a, Tensor) and a.requires_grad for a in args):
+            warnings.warn("None of the inputs have requires_grad=True. Gradients will be None", stacklevel=2)
         return CheckpointFunction.apply(function, preserve, *args)
     state = _Recompute(function, args, kwargs, preserve)
     with saved_tensors_hooks(state.pack, state.unpack):
