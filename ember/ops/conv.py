@@ -346,19 +346,23 @@ class MaxPool(Op):
         # a running maximum over the kernel taps: K passes over output-sized strided views, no copy
         # of the windows; the first maximum wins and NaN propagates, as in PyTorch
         res = win[(Ellipsis,) + (0,) * nd].copy()
-        arg = np.zeros(res.shape, dtype=np.int64)
+        padded = xp_.shape[2:]
+        tap = np.zeros(res.shape, dtype=np.int64)   # flat offset of the winning tap in the padded input
+        check_nan = x.dtype.kind == "f" and np.isnan(x).any()
         for t, offset in enumerate(np.ndindex(*k)):
             if t:
                 v = win[(Ellipsis,) + offset]
-                take = (v > res) | np.isnan(v)
+                take = v > res
+                if check_nan:
+                    take |= np.isnan(v)
                 np.copyto(res, v, where=take)
-                arg[take] = t
-        # flat index of each argmax inside the padded input, per (n, c)
-        pidx = np.zeros(arg.shape, dtype=np.int64)
-        offs = np.unravel_index(arg, k)
+                np.copyto(tap, int(np.ravel_multi_index(tuple(o * di for o, di in zip(offset, d)), padded)),
+                          where=take)
+        # flat index of each window's start inside the padded input, plus the winning tap
+        start = np.zeros((), dtype=np.int64)
         for i in range(nd):
-            pos = np.arange(out[i]).reshape((-1,) + (1,) * (nd - 1 - i)) * s[i] + offs[i] * d[i]
-            pidx = pidx * xp_.shape[2 + i] + pos
+            start = start[..., None] * padded[i] + np.arange(out[i]) * s[i]
+        pidx = tap + start
         ctx.pidx, ctx.padded, ctx.padding = pidx, xp_.shape[2:], padding
         if sink is not None:  # return_indices: PyTorch's indices count in the unpadded input
             sink.append(_unpadded_index(pidx, xp_.shape[2:], padding, x.shape[2:]))
