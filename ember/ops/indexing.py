@@ -156,7 +156,8 @@ def _advanced_key(adv):
     if not adv:
         return None
     try:
-        np.broadcast_shapes(*(a.shape for _, a in adv))
+        if len(adv) > 1:
+            np.broadcast_shapes(*(a.shape for _, a in adv))
     except ValueError:
         shapes = ", ".join(str(list(a.shape)) for _, a in adv)
         raise IndexError(f"shape mismatch: indexing tensors could not be broadcast together with shapes "
@@ -264,11 +265,16 @@ def zero_at(g, keys):
 
 def getitem(input, index):
     """Return ``input[index]``: a view for ints, slices, None and ``...``; a copy when tensors index."""
-    if type(index) is int:
-        shape = input._data.shape
+    shape = input._data.shape
+    if type(index) is int:  # fast paths: x[i] and x[integer tensor]
         if shape and -shape[0] <= index < shape[0]:
             return apply_view(Select, input, (index, Ellipsis))
-    key, cls, adv = _parse(input._data.shape, index)
+    elif type(index) is Tensor and shape:
+        a = index._data
+        if a.ndim and a.dtype.kind == "i":
+            _check_bounds(a, shape[0], 0)
+            return apply_unary(Index, input, ((a,),))
+    key, cls, adv = _parse(shape, index)
     if adv is None:
         return apply_view(cls, input, key)
     if cls is not Alias:
