@@ -1,7 +1,7 @@
 """Joining and splitting: cat, stack, hstack/vstack/dstack, split, chunk, unbind, meshgrid.
 
-Re-exported by ``ember.ops.shape`` (which Tensor methods and ``ember`` reach). ``split``, ``chunk``
-and ``unbind`` return views sharing memory and the version counter with their input, as PyTorch's.
+Re-exported by ``ember.ops.shape``, whose ``OPS`` lists these ops. ``split``, ``chunk`` and ``unbind``
+return views sharing memory and the version counter with their input, as PyTorch's.
 """
 import warnings
 
@@ -297,5 +297,3 @@ def meshgrid(*tensors, indexing=None):
         out.append(expand(reshape(t, tuple(view)), tuple(sizes)))
     return tuple(out)
 
-
-OPS = (Cat, Stack, Split, SplitWithSizes, Unbind)
