@@ -63,9 +63,9 @@ class Flip(Op):
         return (xp.flip(grad, ctx.dims),)
 
 
-def flip(input, *dims):
+def flip(input, *args, dims=None):
     """Return a copy of ``input`` reversed along ``dims``."""
-    dims = tuple(input._wrap_dim(d) for d in _shape_arg(dims))
+    dims = tuple(input._wrap_dim(d) for d in _shape_arg(args if dims is None else (dims,)))
     for d in dims:
         if dims.count(d) > 1:
             raise RuntimeError(f"dim {d} appears multiple times in the list of dims")

@@ -199,9 +199,9 @@ class T(Permute):
     node_name = "TBackward0"
 
 
-def permute(input, *dims):
+def permute(input, *args, dims=None):
     """Return a view of ``input`` with its dimensions permuted."""
-    dims = _shape_arg(dims)
+    dims = _shape_arg(args if dims is None else (dims,))
     if len(dims) != input._data.ndim:
         raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does not match the "
                            f"length of the desired ordering of dimensions i.e. input.dim() = {input._data.ndim} "

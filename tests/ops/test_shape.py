@@ -62,8 +62,10 @@ CALLS = {
     "meshgrid_ij": lambda m, x: m.meshgrid(x[0, 0], x[0, :, 0], indexing="ij"),
     "meshgrid_xy": lambda m, x: m.meshgrid(x[0, 0], x[0, :, 0], x[1, 1, :2], indexing="xy"),
     "clone": lambda m, x: x.clone(), "contiguous": lambda m, x: x.transpose(0, 1).contiguous(),
+    "flip_kw": lambda m, x: m.flip(x, dims=[0, 2]), "permute_kw": lambda m, x: m.permute(x, dims=(2, 0, 1)),
+    "split_fn": lambda m, x: m.split(x, [2, 2], dim=2), "narrow_fn": lambda m, x: m.narrow(x, 1, 1, 2),
 }
-FUNCS = ["cat", "concat", "concatenate", "stack", "hstack", "vstack", "dstack", "atleast_1d", "atleast_2d",
+FUNCS = ["flip_kw", "permute_kw", "split_fn", "narrow_fn", "cat", "concat", "concatenate", "stack", "hstack", "vstack", "dstack", "atleast_1d", "atleast_2d",
          "atleast_3d", "meshgrid_ij", "meshgrid_xy"]
 
 
