@@ -10,11 +10,11 @@ Without ``create_graph`` the pass runs on NumPy arrays (``_numpy_api``); with it
 """
 import heapq
 import re
-import weakref
 
 from .grad_mode import _state
-from .graph import (ANOMALY_HINT, FREED, FREED_MESSAGE, MODIFIED_MESSAGE, AccumulateGrad, RemovableHandle, _Packed,
-                    recording)
+from .graph import ANOMALY_HINT, FREED, FREED_MESSAGE, MODIFIED_MESSAGE, AccumulateGrad, _Packed, recording
+# the hook registrations live with the graph; Tensor methods import them from here
+from .graph import register_post_accumulate_grad_hook, register_tensor_hook, retain_grad  # noqa: F401
 
 __all__ = ["backward", "grad", "retain_grad", "register_tensor_hook", "register_post_accumulate_grad_hook"]
 
@@ -402,44 +402,3 @@ def _accumulate_leaf(var, g, raw):
     if var._post_acc_hooks:
         for hook in list(var._post_acc_hooks.values()):
             hook(var)
-
-
-def retain_grad(t):
-    """Make the non-leaf tensor ``t`` keep its gradient in ``.grad`` after backward."""
-    if t._node is None:
-        if not t._requires_grad:
-            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
-        return
-    if t._retains_grad:
-        return
-    node = t._node
-    if node.__dict__.get("_retained") is None:
-        node._retained = {}
-    node._retained[t._out_nr] = weakref.ref(t)
-    t._retains_grad = True
-
-
-def register_tensor_hook(t, hook):
-    """Register ``hook(grad)`` on tensor ``t``; it may return a replacement gradient."""
-    if not t._requires_grad:
-        raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
-    if t._node is not None:
-        return t._node._register_tensor_hook(t._out_nr, hook)
-    if t.__dict__.get("_leaf_hooks") is None:
-        t._leaf_hooks = {}
-    handle = RemovableHandle(t._leaf_hooks)
-    t._leaf_hooks[handle.id] = hook
-    return handle
-
-
-def register_post_accumulate_grad_hook(t, hook):
-    """Register ``hook(tensor)`` to run after the leaf ``t`` has accumulated its gradient."""
-    if t._node is not None:
-        raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
-    if not t._requires_grad:
-        raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
-    if t.__dict__.get("_post_acc_hooks") is None:
-        t._post_acc_hooks = {}
-    handle = RemovableHandle(t._post_acc_hooks)
-    t._post_acc_hooks[handle.id] = hook
-    return handle

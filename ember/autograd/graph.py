@@ -6,6 +6,7 @@ A node is created by an op when some input requires grad. Its ``next_functions``
 """
 import itertools
 import threading
+import weakref
 
 __all__ = ["Node", "AccumulateGrad", "RemovableHandle", "FREED_MESSAGE", "saved_tensors_hooks", "save_on_cpu",
            "disable_saved_tensors_hooks"]
@@ -136,6 +137,49 @@ class AccumulateGrad(Node):
         self._seq = -1  # leaves accumulate as soon as their gradient is complete
 
 
+# ---------------------------------------------------------------- tensor hooks
+
+def retain_grad(t):
+    """Make the non-leaf tensor ``t`` keep its gradient in ``.grad`` after backward."""
+    if t._node is None:
+        if not t._requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        return
+    if t._retains_grad:
+        return
+    node = t._node
+    if node.__dict__.get("_retained") is None:
+        node._retained = {}
+    node._retained[t._out_nr] = weakref.ref(t)
+    t._retains_grad = True
+
+
+def register_tensor_hook(t, hook):
+    """Register ``hook(grad)`` on tensor ``t``; it may return a replacement gradient."""
+    if not t._requires_grad:
+        raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+    if t._node is not None:
+        return t._node._register_tensor_hook(t._out_nr, hook)
+    if t.__dict__.get("_leaf_hooks") is None:
+        t._leaf_hooks = {}
+    handle = RemovableHandle(t._leaf_hooks)
+    t._leaf_hooks[handle.id] = hook
+    return handle
+
+
+def register_post_accumulate_grad_hook(t, hook):
+    """Register ``hook(tensor)`` to run after the leaf ``t`` has accumulated its gradient."""
+    if t._node is not None:
+        raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+    if not t._requires_grad:
+        raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+    if t.__dict__.get("_post_acc_hooks") is None:
+        t._post_acc_hooks = {}
+    handle = RemovableHandle(t._post_acc_hooks)
+    t._post_acc_hooks[handle.id] = hook
+    return handle
+
+
 # ---------------------------------------------------------------- recording extras
 # Ops call ``on_record(node, result)`` only while ``recording.active`` is True: anomaly mode is on
 # or some thread has saved-tensor hooks. When neither is used, recording pays one attribute check.
@@ -178,7 +222,6 @@ class _Packed:
 
     def restore(self, raw):
         """Return the unpacked value: an array when ``raw``, else a Tensor placed in the graph."""
-        import weakref
         from .._tensor import Tensor, _wrap
         t = self.unpack(self.packed)
         if not isinstance(t, Tensor):
