@@ -14,6 +14,7 @@ from ._creation import (arange, as_tensor, asarray, empty, empty_like, eye, from
 from .autograd.grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled,
                                  no_grad, set_grad_enabled)
 from . import autograd
+from .autograd.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled
 from ._printing import set_printoptions
 from .random import (Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed,
                      set_rng_state)
@@ -41,13 +42,21 @@ from .ops.reduction import (all, amax, amin, aminmax, any, argmax, argmin, argso
                             nanmean, nansum, norm, prod, return_types, softmax, sort, std, std_mean, sum, topk,
                             unique, var, var_mean)
 # shape
-from .ops.shape import (broadcast_to, clone, flatten, permute, reshape, squeeze, swapaxes, swapdims, t, transpose,
-                        unflatten, unsqueeze)
+from .ops.shape import (broadcast_to, clone, diagonal, flatten, flip, fliplr, flipud, movedim, moveaxis, narrow,
+                        permute, reshape, roll, squeeze, swapaxes, swapdims, t, tile, transpose, tril, triu, unflatten,
+                        unsqueeze)
+from .ops.indexing import (gather, index_add, index_fill, index_put, index_select, masked_scatter, masked_select,
+                           nonzero, scatter, scatter_add, take, take_along_dim)
 from .ops.joining import (atleast_1d, atleast_2d, atleast_3d, cat, chunk, concat, concatenate, dstack, hstack, meshgrid,
                           row_stack, split, stack,
                           unbind, vstack)
 # linear algebra
-from .ops.linalg import dot, matmul, mm, mv
+from .ops.linalg import (addmm, addmv, baddbmm, bmm, dot, einsum, ger, inner, matmul, mm, mv, outer, tensordot, trace,
+                         vdot)
+# torch's top-level twins of nn.functional
+from .ops.activation import celu, hardshrink, prelu, selu, threshold
+from .ops.conv import avg_pool1d, conv1d, conv2d, conv_transpose1d, conv_transpose2d, max_pool1d, max_pool2d
+from .ops.normalization import batch_norm, dropout, embedding, group_norm, layer_norm
 
 # PyTorch's dtype aliases
 float = float32  # noqa: A001

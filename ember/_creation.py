@@ -59,8 +59,9 @@ def _contains_tensor(data):
     return False
 
 
-def _infer_array(data):
-    """Convert Python data to an ndarray with PyTorch's inferred dtype."""
+def _infer_array(data, np_dtype=None):
+    """Convert Python data to an ndarray with PyTorch's inferred dtype (or straight to ``np_dtype``,
+    so that Python floats reach a float64 tensor without a detour through float32)."""
     if isinstance(data, Tensor):
         return data._data.copy()
     if isinstance(data, np.ndarray):
@@ -79,7 +80,7 @@ def _infer_array(data):
     if arr.dtype == object:
         raise TypeError("Could not infer dtype of " + type(_first_leaf(data)).__name__)
     if arr.dtype.kind == "f":
-        arr = arr.astype(get_default_dtype().numpy_dtype)
+        arr = arr.astype(np_dtype if np_dtype is not None else get_default_dtype().numpy_dtype)
     elif arr.dtype.kind in "iu":
         arr = arr.astype(np.int64)
     elif arr.dtype.kind not in "b":
@@ -95,7 +96,7 @@ def _first_leaf(data):
 
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
     """Return a new tensor holding a copy of ``data``, inferring the dtype as PyTorch does."""
-    arr = _infer_array(data)
+    arr = _infer_array(data, None if dtype is None else _np_dtype(dtype))
     if dtype is not None:
         arr = arr.astype(_np_dtype(dtype), copy=False)
     return _finish(np.ascontiguousarray(arr) if arr.ndim else arr, requires_grad, device)

@@ -615,7 +615,7 @@ class Tensor:
     def ravel(self): return _shape.flatten(self)
     def squeeze(self, dim=None): return _shape.squeeze(self, dim)
     def unsqueeze(self, dim): return _shape.unsqueeze(self, dim)
-    def permute(self, *dims): return _shape.permute(self, *dims)
+    def permute(self, *dims, **kwargs): return _shape.permute(self, *dims, **kwargs)
     def transpose(self, dim0, dim1): return _shape.transpose(self, dim0, dim1)
     swapaxes = swapdims = transpose
     def t(self): return _shape.t(self)
@@ -626,7 +626,7 @@ class Tensor:
     def broadcast_to(self, size): return _shape.broadcast_to(self, size)
     def repeat(self, *sizes): return _shape.repeat(self, *sizes)
     def tile(self, dims): return _shape.tile(self, dims)
-    def flip(self, *dims): return _shape.flip(self, *dims)
+    def flip(self, *dims, **kwargs): return _shape.flip(self, *dims, **kwargs)
     def fliplr(self): return _shape.fliplr(self)
     def flipud(self): return _shape.flipud(self)
     def roll(self, shifts, dims=None): return _shape.roll(self, shifts, dims)
@@ -652,6 +652,8 @@ class Tensor:
     def index_put(self, indices, values, accumulate=False): return _idx.index_put(self, indices, values, accumulate)
     def nonzero(self, *, as_tuple=False): return _idx.nonzero(self, as_tuple=as_tuple)
     def take(self, index): return _idx.take(self, index)
+    def masked_scatter(self, mask, source): return _idx.masked_scatter(self, mask, source)
+    def masked_scatter_(self, mask, source): return _idx.masked_scatter_(self, mask, source)
 
     # linear algebra
     def matmul(self, other): return _la.matmul(self, other)
@@ -706,15 +708,15 @@ class Tensor:
     def fill_(self, value): return _inplace.fill_(self, value)
     def copy_(self, src, non_blocking=False): return _inplace.copy_(self, src)
     def scatter_(self, dim, index, src=None, value=None, *, reduce=None):
-        return _inplace.scatter_(self, dim, index, src, value, reduce=reduce)
-    def scatter_add_(self, dim, index, src): return _inplace.scatter_add_(self, dim, index, src)
-    def index_add_(self, dim, index, source, *, alpha=1): return _inplace.index_add_(self, dim, index, source, alpha=alpha)
-    def index_fill_(self, dim, index, value): return _inplace.index_fill_(self, dim, index, value)
-    def index_put_(self, indices, values, accumulate=False): return _inplace.index_put_(self, indices, values, accumulate)
-    def unsqueeze_(self, dim): return _inplace.unsqueeze_(self, dim)
-    def squeeze_(self, dim=None): return _inplace.squeeze_(self, dim)
-    def t_(self): return _inplace.t_(self)
-    def transpose_(self, dim0, dim1): return _inplace.transpose_(self, dim0, dim1)
+        return _idx.scatter_(self, dim, index, src, value, reduce=reduce)
+    def scatter_add_(self, dim, index, src): return _idx.scatter_add_(self, dim, index, src)
+    def index_add_(self, dim, index, source, *, alpha=1): return _idx.index_add_(self, dim, index, source, alpha=alpha)
+    def index_fill_(self, dim, index, value): return _idx.index_fill_(self, dim, index, value)
+    def index_put_(self, indices, values, accumulate=False): return _idx.index_put_(self, indices, values, accumulate)
+    def unsqueeze_(self, dim): return _shape.unsqueeze_(self, dim)
+    def squeeze_(self, dim=None): return _shape.squeeze_(self, dim)
+    def t_(self): return _shape.t_(self)
+    def transpose_(self, dim0, dim1): return _shape.transpose_(self, dim0, dim1)
 
     # random fills (PyTorch's streams; ember/ops/sampling.py, imported on first use: not a hot path)
     def uniform_(self, from_=0.0, to=1.0, *, generator=None):

@@ -106,7 +106,7 @@ def _unpack(node, raw):
         elif version is not None and type(version) is list:  # the node's own output
             if version[0]:
                 raise RuntimeError(_modified(_describe_array(value), f", which is output 0 of "
-                                             f"{_short(node.node_name)}", version[0], 0))
+                                             f"{_short(node.node_name)},", version[0], 0))
             if raw:
                 out.append(value)
             else:
@@ -140,7 +140,7 @@ def _short(node_name):
 
 
 def _origin(t):
-    return "" if t._node is None else f", which is output {t._out_nr} of {_short(t._node.node_name)}"
+    return "" if t._node is None else f", which is output {t._out_nr} of {_short(t._node.node_name)},"
 
 
 def _sum_to(xp, g, shape, dtype):

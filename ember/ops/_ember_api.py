@@ -92,37 +92,6 @@ def einsum(equation, *operands):
     return _la.einsum(equation, *operands)
 
 
-# ---- reduction helpers (twins of _numpy_api's; the ops live in reduction.py)
-def amax(x, dim=None, keepdim=False):
-    """Return the maximum over ``dim`` (all dims when None)."""
-    return _red.amax(x, () if dim is None else dim, keepdim)
-
-
-def amin(x, dim=None, keepdim=False):
-    """Return the minimum over ``dim`` (all dims when None)."""
-    return _red.amin(x, () if dim is None else dim, keepdim)
-
-
-def take_along(x, index, dim):
-    """Return the elements of ``x`` at ``index`` (an int64 array) along ``dim``."""
-    return _red._take_along(x, index, dim)
-
-
-def put_along(g, index, dim, shape, accumulate=False):
-    """Return zeros of ``shape`` with ``g`` put (added, when ``accumulate``) at ``index`` along ``dim``."""
-    return _red._put_along(g, index, dim, shape, accumulate)
-
-
-def cumsum(x, dim):
-    """Return the running sum along ``dim``."""
-    return _red.cumsum(x, dim)
-
-
-def reverse_cumsum(x, dim):
-    """Return the running sum from the end along ``dim``."""
-    return _red._reverse_cumsum(x, dim)
-
-
 # ---- indexing and shape helpers (twins of _numpy_api's; the ops live in indexing.py, shape.py)
 def index(x, keys):
     """Return ``x`` indexed by ``keys`` (a tuple of NumPy index tuples applied in turn)."""
@@ -186,3 +155,34 @@ def sinh(x):
 def cosh(x):
     """Return the elementwise hyperbolic cosine."""
     return _ew.cosh(x)
+
+
+# ---- reduction helpers (twins of _numpy_api's; the ops live in reduction.py)
+def amax(x, dim=None, keepdim=False):
+    """Return the maximum over ``dim`` (all dims when None)."""
+    return _red.amax(x, () if dim is None else dim, keepdim)
+
+
+def amin(x, dim=None, keepdim=False):
+    """Return the minimum over ``dim`` (all dims when None)."""
+    return _red.amin(x, () if dim is None else dim, keepdim)
+
+
+def take_along(x, index, dim):
+    """Return the elements of ``x`` at ``index`` (an int64 array) along ``dim``."""
+    return _red._take_along(x, index, dim)
+
+
+def put_along(g, index, dim, shape, accumulate=False):
+    """Return zeros of ``shape`` with ``g`` put (added, when ``accumulate``) at ``index`` along ``dim``."""
+    return _red._put_along(g, index, dim, shape, accumulate)
+
+
+def cumsum(x, dim):
+    """Return the running sum along ``dim``."""
+    return _red.cumsum(x, dim)
+
+
+def reverse_cumsum(x, dim):
+    """Return the running sum from the end along ``dim``."""
+    return _red._reverse_cumsum(x, dim)

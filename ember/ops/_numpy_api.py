@@ -95,39 +95,6 @@ def einsum(equation, *operands):
     return np.asarray(np.einsum(equation, *operands, optimize=len(operands) > 1))
 
 
-# ---- reduction helpers (twins of _ember_api's; the ops live in reduction.py)
-def amax(x, dim=None, keepdim=False):
-    """Return the maximum over ``dim`` (all dims when None)."""
-    return np.amax(x, axis=dim, keepdims=keepdim)
-
-
-def amin(x, dim=None, keepdim=False):
-    """Return the minimum over ``dim`` (all dims when None)."""
-    return np.amin(x, axis=dim, keepdims=keepdim)
-
-
-def take_along(x, index, dim):
-    """Return the elements of ``x`` at ``index`` (an int64 array) along ``dim``."""
-    return np.take_along_axis(x, index, dim)
-
-
-def put_along(g, index, dim, shape, accumulate=False):
-    """Return zeros of ``shape`` with ``g`` put (added, when ``accumulate``) at ``index`` along ``dim``."""
-    from ._op import _DISCARD
-    from .reduction import PutAlong
-    return PutAlong.forward(_DISCARD, g, index, dim, shape, accumulate)
-
-
-def cumsum(x, dim):
-    """Return the running sum along ``dim``."""
-    return np.cumsum(x, axis=dim)
-
-
-def reverse_cumsum(x, dim):
-    """Return the running sum from the end along ``dim``."""
-    return np.flip(np.cumsum(np.flip(x, dim), axis=dim), dim)
-
-
 # ---- indexing and shape helpers (ember/ops/indexing.py, shape.py); ``keys`` is a tuple of NumPy
 # index tuples applied in turn: the first ones basic (views), the last one anything
 def _locate(a, keys):
@@ -205,3 +172,36 @@ def sinh(x):
 def cosh(x):
     """Return the elementwise hyperbolic cosine."""
     return np.cosh(x)
+
+
+# ---- reduction helpers (twins of _ember_api's; the ops live in reduction.py)
+def amax(x, dim=None, keepdim=False):
+    """Return the maximum over ``dim`` (all dims when None)."""
+    return np.amax(x, axis=dim, keepdims=keepdim)
+
+
+def amin(x, dim=None, keepdim=False):
+    """Return the minimum over ``dim`` (all dims when None)."""
+    return np.amin(x, axis=dim, keepdims=keepdim)
+
+
+def take_along(x, index, dim):
+    """Return the elements of ``x`` at ``index`` (an int64 array) along ``dim``."""
+    return np.take_along_axis(x, index, dim)
+
+
+def put_along(g, index, dim, shape, accumulate=False):
+    """Return zeros of ``shape`` with ``g`` put (added, when ``accumulate``) at ``index`` along ``dim``."""
+    from ._op import _DISCARD
+    from .reduction import PutAlong
+    return PutAlong.forward(_DISCARD, g, index, dim, shape, accumulate)
+
+
+def cumsum(x, dim):
+    """Return the running sum along ``dim``."""
+    return np.cumsum(x, axis=dim)
+
+
+def reverse_cumsum(x, dim):
+    """Return the running sum from the end along ``dim``."""
+    return np.flip(np.cumsum(np.flip(x, dim), axis=dim), dim)

@@ -18,7 +18,7 @@ import numpy as np
 from .._dtype import _BY_CHAR, get_default_dtype, result_type
 from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import _state
-from ..autograd.graph import AccumulateGrad, Node, _sequence
+from ..autograd.graph import AccumulateGrad, Node, _sequence, on_record, recording
 
 __all__ = ["Op", "Samples", "apply_unary", "apply_binary", "apply", "apply_multi", "apply_view", "edge_of",
            "broadcast_error"]
@@ -144,6 +144,8 @@ def _record(ctx, inputs, args, out):
     else:
         ctx._saved = None
         ctx._versions = None
+    if recording.active:  # anomaly mode or saved_tensors_hooks in use
+        on_record(ctx, result)
     return result
 
 
@@ -250,8 +252,11 @@ def apply_multi(cls, t, *params):
         outs = ctx.forward(x, *params)
         ctx.next_functions = (edge_of(t),)
         ctx.n_outputs = len(outs)
-        ctx._shape = tuple(o.shape for o in outs)
-        ctx._dtype = tuple(o.dtype for o in outs)
+        if len(outs) == 1:  # the engine reads a one-output node's metadata unwrapped
+            ctx._shape, ctx._dtype = outs[0].shape, outs[0].dtype
+        else:
+            ctx._shape = tuple(o.shape for o in outs)
+            ctx._dtype = tuple(o.dtype for o in outs)
         ctx._seq = _next_seq()
         ctx._saved = None
         ctx._versions = None
@@ -264,6 +269,8 @@ def apply_multi(cls, t, *params):
             if nr:
                 r._out_nr = nr
             results.append(r)
+        if recording.active:  # anomaly mode or saved_tensors_hooks in use
+            on_record(ctx, None)
         return tuple(results)
     return tuple(_wrap(o) for o in cls.forward(_DISCARD, x, *params))
 

@@ -201,10 +201,6 @@ class SplitWithSizes(Split):
 
 
 def _views_of(parts, input):
-    node = parts[0]._node if parts else None
-    if node is not None and len(parts) == 1:
-        # the engine treats a one-output node as single-output: shapes are plain, not per output
-        node._shape, node._dtype = node._shape[0], node._dtype[0]
     box, base = input._version_box(), input if input._base is None else input._base
     for p in parts:
         p._vc = box

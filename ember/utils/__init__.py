@@ -1,4 +1,4 @@
 """Utilities: ``ember.utils.data`` (datasets, samplers, DataLoader)."""
-from . import data
+from . import checkpoint, data
 
-__all__ = ["data"]
+__all__ = ["checkpoint", "data"]
