@@ -204,6 +204,21 @@ class Pickler:
             self.write(b"b")
 
 
+def _set_state(inst, state):
+    """BUILD on an instance of a type the user allowed: ``__setstate__``, else pickle's own rule."""
+    if hasattr(inst, "__setstate__"):
+        inst.__setstate__(state)
+        return
+    slotstate = None
+    if isinstance(state, tuple) and len(state) == 2:
+        state, slotstate = state
+    if state:
+        inst.__dict__.update(state)
+    if slotstate:
+        for k, v in slotstate.items():
+            setattr(inst, k, v)
+
+
 # opcode -> name, for the error that refuses it; any opcode not in WeightsUnpickler._DISPATCH
 # is refused (INST, OBJ, EXT*, NEWOBJ_EX, text-mode opcodes, buffers ...)
 _OPNAMES = {op.code.encode("latin1")[0]: op.name for op in __import__("pickletools").opcodes}
@@ -215,15 +230,17 @@ class WeightsUnpickler:
 
     ``find_global(module, name)`` returns the object to push or raises ``UnpicklingError``;
     ``callables`` is the collection of objects that REDUCE and NEWOBJ may call;
-    ``persistent_load(pid)`` resolves BINPERSID, which accepts only tuples starting with ``"storage"``.
+    ``persistent_load(pid)`` resolves BINPERSID, which accepts only tuples starting with ``"storage"``;
+    ``buildable`` are the types (allowed by the user) whose instances BUILD may set state on.
     """
 
-    def __init__(self, file, find_global, callables, persistent_load, encoding="utf-8"):
+    def __init__(self, file, find_global, callables, persistent_load, encoding="utf-8", buildable=()):
         self.read, self.readline = file.read, file.readline
         self.find_global = find_global
         self.callables = {id(c): c for c in callables}
         self.persistent_load = persistent_load
         self.encoding = encoding
+        self.buildable = tuple(buildable)
         self.memo = {}
 
     def load(self):
@@ -380,7 +397,13 @@ class WeightsUnpickler:
 
     def _build(self):
         state = self._pop()
-        inst = self._target(OrderedDict, "build OrderedDict (other types are not allowed)")
+        if not self.stack:
+            raise UnpicklingError("unpickling stack underflow")
+        inst = self.stack[-1]
+        if type(inst) in self.buildable:
+            _set_state(inst, state)
+            return
+        inst = self._target(OrderedDict, "build OrderedDict or types allowlisted via `add_safe_globals`")
         if type(state) is not dict or not all(type(k) is str for k in state):
             raise UnpicklingError("BUILD state for an OrderedDict must be a dict with str keys")
         inst.__dict__.update(state)

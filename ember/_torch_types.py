@@ -107,7 +107,7 @@ class TorchDtype:
         return f"torch.{self.name}"
 
 
-class _Storage:
+class Storage:
     """A storage read from a file: raw little-endian (or big-endian) bytes and the torch dtype
     they were saved as; ``typed`` gives them as an array ember can wrap, cached per dtype so
     that views of one storage share memory."""

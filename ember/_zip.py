@@ -1,65 +1,11 @@
-"""The zip container of ``torch.save`` files: torch's PyTorchStreamWriter layout, and a reader
-that checks every record against its CRC-32."""
+"""Reading the zip container of ``torch.save`` files, checking every record against its CRC-32."""
 import struct
 import zipfile
 import zlib
 
 import numpy as np
 
-__all__ = ["ZipWriter", "ZipReader", "readinto", "ALIGN"]
-
-ZIP64_LIMIT = 0xFFFFFFFF  # sizes and offsets at or past this need ZIP64 fields
-ALIGN = 64                # torch aligns every record's data to 64 bytes (mmap needs it)
-
-
-class ZipWriter:
-    """Write records as torch's PyTorchStreamWriter does: STORED, 64-byte aligned data, data
-    descriptors (flag 0x0808), and a ZIP64 end of central directory."""
-
-    def __init__(self, f, prefix):
-        self.f, self.prefix, self.pos, self.entries = f, prefix, 0, []
-
-    def _write(self, data):
-        self.f.write(data)
-        self.pos += memoryview(data).nbytes
-
-    def write_record(self, name, data):
-        name_b = f"{self.prefix}/{name}".encode("utf-8")
-        data = memoryview(data).cast("B")
-        size, offset, crc = data.nbytes, self.pos, zlib.crc32(data)
-        big = size >= ZIP64_LIMIT
-        z64 = struct.pack("<HHQQ", 1, 16, 0, 0) if big else b""  # sizes live in the descriptor
-        start = offset + 30 + len(name_b) + len(z64) + 4
-        fb = b"FB" + struct.pack("<H", -start % ALIGN) + b"Z" * (-start % ALIGN)
-        self._write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 45 if big else 0, 0x0808, 0, 0, 0, 0, 0, 0,
-                                len(name_b), len(z64) + len(fb)) + name_b + z64 + fb)
-        self._write(data)
-        sizes = struct.pack("<QQ" if big else "<II", size, size)
-        self._write(struct.pack("<II", 0x08074B50, crc) + sizes)
-        self.entries.append((name_b, offset, size, crc))
-
-    def _central_entry(self, name_b, offset, size, crc):
-        extra = b""
-        if size >= ZIP64_LIMIT:
-            extra += struct.pack("<QQ", size, size)
-        if offset >= ZIP64_LIMIT:
-            extra += struct.pack("<Q", offset)
-        if extra:
-            extra = struct.pack("<HH", 1, len(extra)) + extra
-        s32 = 0xFFFFFFFF if size >= ZIP64_LIMIT else size  # 0xFFFFFFFF: "see the ZIP64 extra"
-        o32 = 0xFFFFFFFF if offset >= ZIP64_LIMIT else offset
-        return struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 0, 45 if extra else 0, 0x0808, 0, 0, 0, crc,
-                           s32, s32, len(name_b), len(extra), 0, 0, 0, 0, o32) + name_b + extra
-
-    def finish(self):
-        cd_start = self.pos
-        for entry in self.entries:
-            self._write(self._central_entry(*entry))
-        n, cd_size, eocd64 = len(self.entries), self.pos - cd_start, self.pos
-        self._write(struct.pack("<IQHHIIQQQQ", 0x06064B50, 44, 0x031E, 45, 0, 0, n, n, cd_size, cd_start))
-        self._write(struct.pack("<IIQI", 0x07064B50, 0, eocd64, 1))
-        self._write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, min(n, 0xFFFF), min(n, 0xFFFF),
-                                min(cd_size, 0xFFFFFFFF), min(cd_start, 0xFFFFFFFF), 0))
+__all__ = ["ZipReader", "readinto"]
 
 
 class ZipReader:

@@ -12,7 +12,8 @@ import struct
 import numpy as np
 
 from ._tensor import Tensor, _wrap
-from .serialization import _TORCH_DTYPES, _readinto
+from ._torch_types import TORCH_DTYPES
+from ._zip import readinto
 
 __all__ = ["save", "save_file", "load", "load_file"]
 
@@ -106,7 +107,7 @@ def load_file(filename, device="cpu"):
         def read(begin, end):
             buf = np.empty(end - begin, np.uint8)
             f.seek(start + begin)
-            if _readinto(f, buf) != buf.size:
+            if readinto(f, buf) != buf.size:
                 raise RuntimeError("Error while deserializing header: MetadataIncompleteBuffer")
             return buf
         return _tensors(head, size - start, read)
@@ -140,7 +141,7 @@ def _tensors(head, data_size, read):
         raise RuntimeError("Error while deserializing header: MetadataIncompleteBuffer")
     out = {}
     for name, (code, shape, begin, end) in specs.items():
-        bits, convert = _TORCH_DTYPES[_NAME[code]]
+        bits, convert = TORCH_DTYPES[_NAME[code]]
         arr = read(begin, end).view(bits).reshape(shape).astype(np.dtype(bits).newbyteorder("="), copy=False)
         out[name] = _wrap(arr if convert is None else convert(arr))
     return out
@@ -155,6 +156,6 @@ def _spec(name, info):
         raise TypeError(f"safetensors dtype {code} of {name!r} is not supported by ember")
     if not (all(type(d) is int and d >= 0 for d in (*shape, begin, end)) and begin <= end):
         raise RuntimeError(f"Error while deserializing header: InvalidOffset for {name!r}")
-    if int(np.prod(shape)) * np.dtype(_TORCH_DTYPES[_NAME[code]][0]).itemsize != end - begin:
+    if int(np.prod(shape)) * np.dtype(TORCH_DTYPES[_NAME[code]][0]).itemsize != end - begin:
         raise RuntimeError(f"Error while deserializing header: TensorInvalidInfo for {name!r}")
     return code, shape, begin, end
