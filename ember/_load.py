@@ -6,7 +6,7 @@ import struct
 
 import numpy as np
 
-from ._pickle import WeightsUnpickler
+from ._weights_unpickler import WeightsUnpickler
 from ._tensor import Tensor
 from ._torch_types import StorageType, Storage, TORCH_DTYPES, allowed_globals, itemsize, parameter_class, unsupported_dtype
 from ._zip import ZipReader, readinto
