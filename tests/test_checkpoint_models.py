@@ -10,6 +10,7 @@ bit for bit, and outputs bit for bit within each library after a round trip thro
 import io
 import os
 import pickle
+import zipfile
 from collections import OrderedDict
 
 import numpy as np
@@ -199,3 +200,166 @@ def test_optimizer_state_continues_the_same_trajectory(opt_name, first_name, tmp
     # without the optimizer's state the run goes elsewhere: the check above is not vacuous
     fresh, _ = _checkpointed_run(first, second, opt_name, tmp_path, fresh_optimizer=True)
     assert not np.allclose(np_of(fresh[0].weight), np_of(straight[0].weight), rtol=1e-6, atol=1e-8)
+
+
+# --------------------------------------------------------------------------- whole modules and optimizers
+class Net(ember.nn.Module):
+    """A user's own module class: parameters, a buffer, a submodule and a plain attribute."""
+
+    def __init__(self):
+        super().__init__()
+        self.body = cnn(ember)
+        self.register_buffer("scale", ember.tensor(0.5))
+        self.label = "digits"
+
+    def forward(self, x):
+        return self.body(x) * self.scale
+
+
+def _step(model, opt, seed):
+    x, y = batch(ember, "cnn", ember.float32, seed)
+    opt.zero_grad()
+    ember.nn.functional.cross_entropy(model(x), y).backward()
+    opt.step()
+
+
+def test_whole_module_and_optimizer_pickle_as_themselves(tmp_path):
+    ember.manual_seed(0)
+    model = Net()
+    opt = ember.optim.Adam(model.parameters(), lr=1e-2)
+    _step(model, opt, 0)
+    path = tmp_path / "whole.pt"
+    ember.save({"model": model, "optimizer": opt, "epoch": 1}, path)
+
+    for load in (ember.load, lambda p: torch.load(p, weights_only=True)):  # the default refuses, naming the class
+        with pytest.raises(pickle.UnpicklingError, match=rf"GLOBAL {__name__}\.Net was not an allowed global"):
+            load(path)
+    ckpt = ember.load(path, weights_only=False)
+    loaded, loaded_opt = ckpt["model"], ckpt["optimizer"]
+    assert type(loaded) is Net and type(loaded_opt) is ember.optim.Adam and ckpt["epoch"] == 1
+    assert loaded.label == "digits" and [n for n, _ in loaded.named_buffers()] == [n for n, _ in model.named_buffers()]
+    params = list(loaded.parameters())
+    assert all(type(p) is ember.nn.Parameter and p.requires_grad for p in params)
+    assert all(a is b for a, b in zip(loaded_opt.param_groups[0]["params"], params))  # one object, as pickled
+    for a, b in zip(loaded.state_dict().values(), model.state_dict().values()):
+        assert_same(a, b)
+    for m in (model, loaded):  # both continue identically: the optimizer state came along
+        _step(m, opt if m is model else loaded_opt, 1)
+        m.eval()
+    assert_same(loaded(batch(ember, "cnn", ember.float32, 9)[0]), model(batch(ember, "cnn", ember.float32, 9)[0]))
+
+
+# --------------------------------------------------------------------------- nested containers
+def nested(lib):
+    w = lib.nn.Parameter(lib.arange(6.0).reshape(2, 3))
+    frozen = lib.nn.Parameter(lib.ones(2, dtype=lib.float64), requires_grad=False)
+    t = lib.arange(10, dtype=lib.int64)
+    return {"params": [w, (frozen, w)], "od": OrderedDict(a=t, b=t[::2], c=t[7:]),
+            "meta": {"lr": 0.1, "name": "run-1", "shape": (2, 3), "none": None, "flags": [True, False]},
+            "empty": lib.zeros(0, 3), "scalar": lib.tensor(3.5, dtype=lib.float64), "grad": lib.ones(2, requires_grad=True)}
+
+
+def _check_nested(out, lib, ref):
+    parameter = lib.nn.Parameter
+    w, (frozen, w2) = out["params"][0], out["params"][1]
+    assert type(w) is parameter and type(frozen) is parameter and w2 is w
+    assert w.requires_grad and not frozen.requires_grad and out["grad"].requires_grad
+    assert out["meta"] == ref["meta"] and list(out["od"]) == ["a", "b", "c"]
+    for got, want in ((w, ref["params"][0]), (frozen, ref["params"][1][0]), (out["empty"], ref["empty"]),
+                      (out["scalar"], ref["scalar"]), *((out["od"][k], ref["od"][k]) for k in "abc")):
+        np.testing.assert_array_equal(np_of(got), np_of(want))
+        assert str(got.dtype).split(".")[-1] == str(want.dtype).split(".")[-1] and got.shape == want.shape
+    with lib.no_grad():
+        out["od"]["a"][8] = 100  # the views still share one storage
+    assert out["od"]["b"][4].item() == 100 and out["od"]["c"][1].item() == 100
+
+
+@pytest.mark.parametrize("direction", ["torch->ember", "ember->torch"])
+def test_nested_containers_with_parameters(direction, tmp_path):
+    src, dst = (torch, ember) if direction == "torch->ember" else (ember, torch)
+    src.save(nested(src), tmp_path / "nested.pt")
+    _check_nested(dst.load(tmp_path / "nested.pt", weights_only=True), dst, nested(src))
+
+
+# --------------------------------------------------------------------------- damaged files
+def test_a_damaged_checkpoint_never_yields_a_wrong_tensor(tmp_path):
+    torch.manual_seed(0)
+    t_model = make(torch, "cnn", torch.float32)
+    buf = io.BytesIO()
+    torch.save(t_model.state_dict(), buf)
+    good, expected = buf.getvalue(), t_model.state_dict()
+    outcomes = {"refused": 0, "intact": 0}
+
+    def try_load(data):
+        try:
+            out = ember.load(io.BytesIO(data))
+        except (RuntimeError, pickle.UnpicklingError, ValueError, TypeError, EOFError):
+            outcomes["refused"] += 1
+            return False
+        assert_same_state(out, expected)  # the byte was one nothing reads (zip padding, a header's time stamp)
+        outcomes["intact"] += 1
+        return True
+    for i in range(0, len(good), 3):
+        try_load(good[:i] + bytes([good[i] ^ 0x5A]) + good[i + 1:])
+    for n in range(0, len(good), 61):
+        assert not try_load(good[:n])
+    assert outcomes["refused"] > 1000
+    # every byte of the pickle and of the tensor data is covered by a CRC: a change there is refused
+    for info in zipfile.ZipFile(io.BytesIO(good)).infolist():
+        if info.filename.endswith(("data.pkl", "0", "1", "2", "3", "4")):
+            name_len, extra_len = np.frombuffer(good[info.header_offset + 26:info.header_offset + 30], "<u2")
+            start = info.header_offset + 30 + int(name_len) + int(extra_len)
+            for i in range(start, start + info.file_size, 5):
+                assert not try_load(good[:i] + bytes([good[i] ^ 1]) + good[i + 1:])
+
+
+# --------------------------------------------------------------------------- the allow-list extension
+class Config:
+    """A user's plain class that a checkpoint carries next to the weights."""
+
+    def __init__(self, lr, layers):
+        self.lr, self.layers = lr, layers
+
+
+def _lib_serialization(lib):
+    return lib.serialization
+
+
+@pytest.mark.parametrize("direction", ["torch->ember", "ember->torch"])
+def test_safe_globals_let_a_trusted_class_through_as_in_torch(direction, tmp_path):
+    src, dst = (torch, ember) if direction == "torch->ember" else (ember, torch)
+    path = tmp_path / "with_config.pt"
+    src.save({"config": Config(0.1, [3, 4]), "w": src.ones(2)}, path)
+    ser = _lib_serialization(dst)
+    before = set(ser.get_safe_globals())  # torch registers a few of its own on import
+    with pytest.raises(pickle.UnpicklingError, match=rf"GLOBAL {__name__}\.Config was not an allowed global"):
+        dst.load(path)
+    with ser.safe_globals([Config]):
+        assert set(ser.get_safe_globals()) == before | {Config}
+        out = dst.load(path)
+    assert set(ser.get_safe_globals()) == before
+    assert type(out["config"]) is Config and vars(out["config"]) == {"lr": 0.1, "layers": [3, 4]}
+    np.testing.assert_array_equal(np_of(out["w"]), [1.0, 1.0])
+    ser.add_safe_globals([(Config, f"{__name__}.Config")])  # the (global, "module.name") form
+    try:
+        assert type(dst.load(path)["config"]) is Config
+    finally:
+        ser.clear_safe_globals()
+        ser.add_safe_globals(list(before))
+    with pytest.raises(pickle.UnpicklingError, match="not an allowed global"):
+        dst.load(path)
+
+
+def test_safe_globals_errors_match_torch(tmp_path):
+    path = tmp_path / "c.pt"
+    torch.save(Config(1, 2), path)
+    for lib in (torch, ember):
+        ser = _lib_serialization(lib)
+        before = set(ser.get_safe_globals())
+        for bad, error in (((Config,), ValueError), ((Config, 3), TypeError)):
+            with ser.safe_globals([bad]), pytest.raises(error, match="Expected"):
+                lib.load(path)
+        with ser.safe_globals([os.system]), pytest.raises(pickle.UnpicklingError, match="is blocked"):
+            lib.load(io.BytesIO(b"\x80\x02cposix\nsystem\nX\x04\x00\x00\x00trueq\x00\x85R."))
+        assert set(ser.get_safe_globals()) == before
+    assert ember.serialization.get_safe_globals() == []
