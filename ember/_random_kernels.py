@@ -259,3 +259,38 @@ def _normal_fill_f64(blocks, mean, std):
     theta = (2.0 * math.pi) * blocks[:, 1, :]
     blocks[:, 0, :] = _scaled(radius * libm("cos")(theta), std, mean, fma64)
     blocks[:, 1, :] = _scaled(radius * libm("sin")(theta), std, mean, fma64)
+
+
+# ------------------------------------------------------------------------- randperm (Fisher-Yates)
+
+def forward_shuffle(z):
+    """The permutation of arange(n) that PyTorch's forward Fisher-Yates leaves, n = len(z) + 1:
+    step i swaps positions i and i + z[i], in order. Vectorised without the sequential loop: step i
+    fixes position i for good, to the value then at i + z[i]; a position's value when a step reads
+    it is the original index, or what the last earlier step that swapped into it carried, so the
+    values follow chains of "last writer" links, resolved by pointer doubling."""
+    n = len(z) + 1
+    steps = np.arange(n - 1, dtype=np.int64)
+    target = z.astype(np.int64) + steps
+    order = np.argsort(target * n + steps)  # (target, step) order; the keys are unique
+    sorted_target = target[order]
+    same = sorted_target[1:] == sorted_target[:-1]
+    prev = np.full(n - 1, -1, dtype=np.int64)  # the previous step that swapped into the same position
+    prev[order[1:][same]] = order[:-1][same]
+    # held[m]: the value at position m when step m starts (the steps into m all come at or before m)
+    held = np.arange(n, dtype=np.int64)
+    last = np.ones(n - 1, dtype=bool)
+    last[:-1] = ~same
+    pos, step = sorted_target[last], order[last]
+    step = np.where(step == pos, prev[step], step)  # step m swapping with itself moves nothing
+    held[pos[step >= 0]] = step[step >= 0]
+    while True:  # pointer doubling: follow each chain of writers back to a position nothing wrote
+        deeper = held[held]
+        if np.array_equal(deeper, held):
+            break
+        held = deeper
+    out = np.empty(n, dtype=np.int64)
+    moved = np.where(prev < 0, target, held[np.maximum(prev, 0)])
+    out[:-1] = np.where(target == steps, held[:-1], moved)
+    out[-1] = held[-1]
+    return out

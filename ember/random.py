@@ -256,12 +256,7 @@ class Generator:
         if n < _RANDPERM_SMALL:
             if n < 2:
                 return np.arange(n, dtype=np.int64)
-            z = self._words(n - 1) % np.arange(n, 1, -1, dtype=np.uint32)
-            target = (z.astype(np.int64) + np.arange(n - 1)).tolist()
-            perm = list(range(n))
-            for i, j in enumerate(target):  # sequential by nature: each swap sees the previous ones
-                perm[i], perm[j] = perm[j], perm[i]
-            return np.array(perm, dtype=np.int64)
+            return _k.forward_shuffle(self._words(n - 1) % np.arange(n, 1, -1, dtype=np.uint32))
         perm = np.empty(n, dtype=np.int64)  # inside-out shuffle with 64-bit draws (unverified vs torch)
         draws = self._u64(n)
         for i in range(n):

@@ -281,6 +281,14 @@ def test_random_sampler_order_over_epochs(kwargs, with_generator):
     assert_same(e_next, t_next)
 
 
+def test_randperm_is_pytorchs_for_every_small_n_and_large_ones():
+    # randperm is vectorised (pointer doubling over the swap chains), so check it where chains get long
+    for n in [*range(0, 70), 255, 256, 4097, 60000, 250001]:
+        (e, e_next), (t, t_next) = run_both(lambda lib: (lib.randperm(n), lib.rand(2)), seed=n)
+        assert_same(e, t)
+        assert_same(e_next, t_next)
+
+
 @pytest.mark.parametrize("lengths", [[3, 7], [0.25, 0.75], [0.3, 0.3, 0.4], [10]])
 @pytest.mark.parametrize("with_generator", [False, True])
 def test_random_split_matches_pytorch(lengths, with_generator):
