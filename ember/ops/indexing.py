@@ -58,7 +58,7 @@ def _items(index):
         kind = type(it)
         if kind is int or kind is slice or kind is bool or it is None or it is Ellipsis:
             out.append(it)
-        elif isinstance(it, (Tensor, np.ndarray, list)):
+        elif isinstance(it, (Tensor, np.ndarray, list, range)):
             out.append(_index_array(it))
         elif isinstance(it, np.bool_):
             out.append(bool(it))
