@@ -352,3 +352,402 @@ def test_neural_networks_grad_fn_chain():
     print(loss.grad_fn.next_functions[0][0].next_functions[0][0])  # ReLU
     print(loss.grad_fn.next_functions[0][0].next_functions)
     """])
+
+
+def _mnist_env(lib):
+    """The tutorial's pickled MNIST arrays, from ember's bundled digits: float32 rows in [0, 1]."""
+    from ember.vision import datasets
+    train, valid = datasets.MNIST(None, train=True), datasets.MNIST(None, train=False)
+    flat = lambda ds, n: (ds.data.numpy()[:n].reshape(n, 784) / np.float32(255)).astype(np.float32)
+    return {"x_train": flat(train, 1000), "y_train": train.targets.numpy()[:1000].copy(),
+            "x_valid": flat(valid, 500), "y_valid": valid.targets.numpy()[:500].copy()}
+
+
+NN_REALLY_SCRATCH = [
+    """
+    print(x_train.shape)
+    """,
+    """
+    import torch
+
+    x_train, y_train, x_valid, y_valid = map(
+        torch.tensor, (x_train, y_train, x_valid, y_valid)
+    )
+    n, c = x_train.shape
+    print(x_train, y_train)
+    print(x_train.shape)
+    print(y_train.min(), y_train.max())
+    """,
+    """
+    import math
+
+    weights = torch.randn(784, 10) / math.sqrt(784)
+    weights.requires_grad_()
+    bias = torch.zeros(10, requires_grad=True)
+    """,
+    """
+    def log_softmax(x):
+        return x - x.exp().sum(-1).log().unsqueeze(-1)
+
+    def model(xb):
+        return log_softmax(xb @ weights + bias)
+    """,
+    """
+    bs = 64  # batch size
+
+    xb = x_train[0:bs]  # a mini-batch from x
+    preds = model(xb)  # predictions
+    preds[0], preds.shape
+    print(preds[0], preds.shape)
+    """,
+    """
+    def nll(input, target):
+        return -input[range(target.shape[0]), target].mean()
+
+    loss_func = nll
+    yb = y_train[0:bs]
+    print(loss_func(preds, yb))
+    """,
+    """
+    def accuracy(out, yb):
+        preds = torch.argmax(out, dim=1)
+        return (preds == yb).float().mean()
+    print(accuracy(preds, yb))
+    """,
+    """
+    lr = 0.5  # learning rate
+    epochs = 2  # how many epochs to train for
+
+    for epoch in range(epochs):
+        for i in range((n - 1) // bs + 1):
+            start_i = i * bs
+            end_i = start_i + bs
+            xb = x_train[start_i:end_i]
+            yb = y_train[start_i:end_i]
+            pred = model(xb)
+            loss = loss_func(pred, yb)
+
+            loss.backward()
+            with torch.no_grad():
+                weights -= weights.grad * lr
+                bias -= bias.grad * lr
+                weights.grad.zero_()
+                bias.grad.zero_()
+    print(loss_func(model(xb), yb), accuracy(model(xb), yb))
+    """,
+    """
+    import torch.nn.functional as F
+
+    loss_func = F.cross_entropy
+
+    def model(xb):
+        return xb @ weights + bias
+    print(loss_func(model(xb), yb), accuracy(model(xb), yb))
+    """,
+    """
+    from torch import nn
+
+    class Mnist_Logistic(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.weights = nn.Parameter(torch.randn(784, 10) / math.sqrt(784))
+            self.bias = nn.Parameter(torch.zeros(10))
+
+        def forward(self, xb):
+            return xb @ self.weights + self.bias
+    model = Mnist_Logistic()
+    print(loss_func(model(xb), yb))
+    """,
+    """
+    def fit():
+        for epoch in range(epochs):
+            for i in range((n - 1) // bs + 1):
+                start_i = i * bs
+                end_i = start_i + bs
+                xb = x_train[start_i:end_i]
+                yb = y_train[start_i:end_i]
+                pred = model(xb)
+                loss = loss_func(pred, yb)
+
+                loss.backward()
+                with torch.no_grad():
+                    for p in model.parameters():
+                        p -= p.grad * lr
+                    model.zero_grad()
+
+    fit()
+    print(loss_func(model(xb), yb))
+    """,
+    """
+    class Mnist_Logistic(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.lin = nn.Linear(784, 10)
+
+        def forward(self, xb):
+            return self.lin(xb)
+    model = Mnist_Logistic()
+    print(loss_func(model(xb), yb))
+    fit()
+    print(loss_func(model(xb), yb))
+    """,
+    """
+    from torch import optim
+    def get_model():
+        model = Mnist_Logistic()
+        return model, optim.SGD(model.parameters(), lr=lr)
+
+    model, opt = get_model()
+    print(loss_func(model(xb), yb))
+
+    for epoch in range(epochs):
+        for i in range((n - 1) // bs + 1):
+            start_i = i * bs
+            end_i = start_i + bs
+            xb = x_train[start_i:end_i]
+            yb = y_train[start_i:end_i]
+            pred = model(xb)
+            loss = loss_func(pred, yb)
+
+            loss.backward()
+            opt.step()
+            opt.zero_grad()
+
+    print(loss_func(model(xb), yb))
+    """,
+    """
+    from torch.utils.data import TensorDataset
+    train_ds = TensorDataset(x_train, y_train)
+    model, opt = get_model()
+
+    for epoch in range(epochs):
+        for i in range((n - 1) // bs + 1):
+            xb, yb = train_ds[i * bs: i * bs + bs]
+            pred = model(xb)
+            loss = loss_func(pred, yb)
+
+            loss.backward()
+            opt.step()
+            opt.zero_grad()
+
+    print(loss_func(model(xb), yb))
+    """,
+    """
+    from torch.utils.data import DataLoader
+
+    train_ds = TensorDataset(x_train, y_train)
+    train_dl = DataLoader(train_ds, batch_size=bs)
+    model, opt = get_model()
+
+    for epoch in range(epochs):
+        for xb, yb in train_dl:
+            pred = model(xb)
+            loss = loss_func(pred, yb)
+
+            loss.backward()
+            opt.step()
+            opt.zero_grad()
+
+    print(loss_func(model(xb), yb))
+    """,
+    """
+    train_ds = TensorDataset(x_train, y_train)
+    train_dl = DataLoader(train_ds, batch_size=bs, shuffle=True)
+
+    valid_ds = TensorDataset(x_valid, y_valid)
+    valid_dl = DataLoader(valid_ds, batch_size=bs * 2)
+    model, opt = get_model()
+
+    for epoch in range(epochs):
+        model.train()
+        for xb, yb in train_dl:
+            pred = model(xb)
+            loss = loss_func(pred, yb)
+
+            loss.backward()
+            opt.step()
+            opt.zero_grad()
+
+        model.eval()
+        with torch.no_grad():
+            valid_loss = sum(loss_func(model(xb), yb) for xb, yb in valid_dl)
+
+        print(epoch, valid_loss / len(valid_dl))
+    """,
+]
+
+NN_REALLY_FIT = [
+    """
+    def loss_batch(model, loss_func, xb, yb, opt=None):
+        loss = loss_func(model(xb), yb)
+
+        if opt is not None:
+            loss.backward()
+            opt.step()
+            opt.zero_grad()
+
+        return loss.item(), len(xb)
+
+    import numpy as np
+
+    def fit(epochs, model, loss_func, opt, train_dl, valid_dl):
+        for epoch in range(epochs):
+            model.train()
+            for xb, yb in train_dl:
+                loss_batch(model, loss_func, xb, yb, opt)
+
+            model.eval()
+            with torch.no_grad():
+                losses, nums = zip(
+                    *[loss_batch(model, loss_func, xb, yb) for xb, yb in valid_dl]
+                )
+            val_loss = np.sum(np.multiply(losses, nums)) / np.sum(nums)
+
+            print(epoch, val_loss)
+
+    def get_data(train_ds, valid_ds, bs):
+        return (
+            DataLoader(train_ds, batch_size=bs, shuffle=True),
+            DataLoader(valid_ds, batch_size=bs * 2),
+        )
+    train_dl, valid_dl = get_data(train_ds, valid_ds, bs)
+    model, opt = get_model()
+    fit(epochs, model, loss_func, opt, train_dl, valid_dl)
+    """,
+    """
+    class Mnist_CNN(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv1 = nn.Conv2d(1, 16, kernel_size=3, stride=2, padding=1)
+            self.conv2 = nn.Conv2d(16, 16, kernel_size=3, stride=2, padding=1)
+            self.conv3 = nn.Conv2d(16, 10, kernel_size=3, stride=2, padding=1)
+
+        def forward(self, xb):
+            xb = xb.view(-1, 1, 28, 28)
+            xb = F.relu(self.conv1(xb))
+            xb = F.relu(self.conv2(xb))
+            xb = F.relu(self.conv3(xb))
+            xb = F.avg_pool2d(xb, 4)
+            return xb.view(-1, xb.size(1))
+
+    lr = 0.1
+    model = Mnist_CNN()
+    opt = optim.SGD(model.parameters(), lr=lr, momentum=0.9)
+
+    fit(epochs, model, loss_func, opt, train_dl, valid_dl)
+    """,
+    """
+    class Lambda(nn.Module):
+        def __init__(self, func):
+            super().__init__()
+            self.func = func
+
+        def forward(self, x):
+            return self.func(x)
+
+
+    def preprocess(x):
+        return x.view(-1, 1, 28, 28)
+    model = nn.Sequential(
+        Lambda(preprocess),
+        nn.Conv2d(1, 16, kernel_size=3, stride=2, padding=1),
+        nn.ReLU(),
+        nn.Conv2d(16, 16, kernel_size=3, stride=2, padding=1),
+        nn.ReLU(),
+        nn.Conv2d(16, 10, kernel_size=3, stride=2, padding=1),
+        nn.ReLU(),
+        nn.AvgPool2d(4),
+        Lambda(lambda x: x.view(x.size(0), -1)),
+    )
+    print(model)
+    opt = optim.SGD(model.parameters(), lr=lr, momentum=0.9)
+
+    fit(epochs, model, loss_func, opt, train_dl, valid_dl)
+    """,
+    """
+    def preprocess(x, y):
+        return x.view(-1, 1, 28, 28), y
+
+
+    class WrappedDataLoader:
+        def __init__(self, dl, func):
+            self.dl = dl
+            self.func = func
+
+        def __len__(self):
+            return len(self.dl)
+
+        def __iter__(self):
+            batches = iter(self.dl)
+            for b in batches:
+                yield (self.func(*b))
+
+    train_dl, valid_dl = get_data(train_ds, valid_ds, bs)
+    train_dl = WrappedDataLoader(train_dl, preprocess)
+    valid_dl = WrappedDataLoader(valid_dl, preprocess)
+    model = nn.Sequential(
+        nn.Conv2d(1, 16, kernel_size=3, stride=2, padding=1),
+        nn.ReLU(),
+        nn.Conv2d(16, 16, kernel_size=3, stride=2, padding=1),
+        nn.ReLU(),
+        nn.Conv2d(16, 10, kernel_size=3, stride=2, padding=1),
+        nn.ReLU(),
+        nn.AdaptiveAvgPool2d(1),
+        Lambda(lambda x: x.view(x.size(0), -1)),
+    )
+    print(model)
+    opt = optim.SGD(model.parameters(), lr=lr, momentum=0.9)
+    fit(epochs, model, loss_func, opt, train_dl, valid_dl)
+    """,
+    """
+    print(torch.cuda.is_available())
+    dev = torch.device(
+        "cuda") if torch.cuda.is_available() else torch.device("cpu")
+    print(dev)
+    def preprocess(x, y):
+        return x.view(-1, 1, 28, 28).to(dev), y.to(dev)
+
+    train_dl, valid_dl = get_data(train_ds, valid_ds, bs)
+    train_dl = WrappedDataLoader(train_dl, preprocess)
+    valid_dl = WrappedDataLoader(valid_dl, preprocess)
+    model.to(dev)
+    opt = optim.SGD(model.parameters(), lr=lr, momentum=0.9)
+    fit(epochs, model, loss_func, opt, train_dl, valid_dl)
+    """,
+]
+
+
+def test_what_is_torch_nn_really_from_scratch_to_dataloader():
+    lines = assert_same_output(NN_REALLY_SCRATCH, _mnist_env)
+    assert lines[-1].startswith("1 tensor(")
+
+
+def test_what_is_torch_nn_really_fit_and_cnn():
+    # fit() prints val_loss with all 17 digits of a float64 built from float32 losses: numpy's
+    # and PyTorch's BLAS sum matrix products in different orders, so the last float32 bit of a
+    # loss can differ; all text and every number to 1e-4 relative must still agree.
+    lines = assert_same_output(NN_REALLY_SCRATCH + NN_REALLY_FIT, _mnist_env, approx=True)
+    assert lines[-2].startswith("0 2.") and lines[-1].startswith("1 2.")
+
+
+def test_numbers_close_is_strict_about_text_and_size():
+    assert numbers_close("0 0.7348918037414551", "0 0.734891773223877")
+    assert numbers_close("tensor([0.1234, 2.5000])", "tensor([0.1235, 2.5000])")
+    assert not numbers_close("tensor([0.1234, 2.5000])", "tensor([0.1236, 2.5000])")
+    assert not numbers_close("0 0.7348918", "1 0.7348918")
+    assert not numbers_close("loss: 2.3", "loss  2.3")
+    assert not numbers_close("0 0.7348", "0 0.7358")
+
+
+def test_index_with_a_range_as_torch():
+    # nn_tutorial's nll: input[range(target.shape[0]), target]
+    import torch
+    import ember
+    for index in ((range(3), [0, 1, 3]), range(2), (range(0),), (slice(None), range(1, 3))):
+        expected = torch.arange(12.).view(3, 4)[index]
+        got = ember.arange(12.).view(3, 4)[index]
+        assert got.tolist() == expected.tolist() and tuple(got.shape) == tuple(expected.shape)
+    t, e = torch.zeros(3, 4), ember.zeros(3, 4)
+    t[range(2), 1] = 5.0
+    e[range(2), 1] = 5.0
+    assert e.tolist() == t.tolist()
