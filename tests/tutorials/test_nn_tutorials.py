@@ -751,3 +751,128 @@ def test_index_with_a_range_as_torch():
     t[range(2), 1] = 5.0
     e[range(2), 1] = 5.0
     assert e.tolist() == t.tolist()
+
+
+LABELS_MAP = """
+labels_map = {
+    0: "T-Shirt", 1: "Trouser", 2: "Pullover", 3: "Dress", 4: "Coat",
+    5: "Sandal", 6: "Shirt", 7: "Sneaker", 8: "Bag", 9: "Ankle Boot",
+}
+"""
+
+CUSTOM_DATASET = """
+class CustomImageDataset(Dataset):
+    def __init__(self, images, labels, transform=None, target_transform=None):
+        self.img_labels = labels
+        self.images = images
+        self.transform = transform
+        self.target_transform = target_transform
+
+    def __len__(self):
+        return len(self.img_labels)
+
+    def __getitem__(self, idx):
+        image = self.images[idx]
+        label = int(self.img_labels[idx])
+        if self.transform:
+            image = self.transform(image)
+        if self.target_transform:
+            label = self.target_transform(label)
+        return image, label
+"""
+
+
+class _TorchToTensor:
+    """torchvision's ToTensor on an HxW uint8 ndarray (torchvision is not installed)."""
+
+    def __call__(self, pic):
+        import torch
+        return torch.from_numpy(pic[:, :, None].transpose((2, 0, 1))).contiguous().float().div(255)
+
+
+class _TorchLambda:
+    def __init__(self, lambd):
+        self.lambd = lambd
+
+    def __call__(self, x):
+        return self.lambd(x)
+
+
+def _data_env(lib):
+    images, labels = _fashion_arrays(300, 3)
+    if lib.__name__ == "ember":
+        from ember.vision.transforms import Lambda, ToTensor
+    else:
+        ToTensor, Lambda = _TorchToTensor, _TorchLambda
+    return {"images": images, "labels": labels, "ToTensor": ToTensor, "Lambda": Lambda}
+
+
+DATA_TUTORIAL = [
+    LABELS_MAP,
+    CUSTOM_DATASET,
+    """
+    training_data = CustomImageDataset(images, labels, transform=ToTensor())
+    test_data = CustomImageDataset(images[:100], labels[:100], transform=ToTensor())
+    cols, rows = 3, 3
+    for i in range(1, cols * rows + 1):
+        sample_idx = torch.randint(len(training_data), size=(1,)).item()
+        img, label = training_data[sample_idx]
+        print(sample_idx, labels_map[label], img.squeeze().shape, img.dtype)
+    """,
+    """
+    train_dataloader = DataLoader(training_data, batch_size=64, shuffle=True)
+    test_dataloader = DataLoader(test_data, batch_size=64, shuffle=True)
+    print(len(train_dataloader), len(test_dataloader))
+    """,
+    """
+    train_features, train_labels = next(iter(train_dataloader))
+    print(f"Feature batch shape: {train_features.size()}")
+    print(f"Labels batch shape: {train_labels.size()}")
+    img = train_features[0].squeeze()
+    label = train_labels[0]
+    print(f"Label: {label}")
+    print(train_labels)
+    print(train_features.dtype, train_labels.dtype, img.shape, img.sum())
+    """,
+    """
+    for epoch in range(2):
+        print([labels.tolist()[:5] for _, labels in train_dataloader])
+    """,
+]
+
+
+def test_datasets_and_dataloaders():
+    assert_same_output(DATA_TUTORIAL, _data_env)
+
+
+ONE_HOT = "Lambda(lambda y: torch.zeros(10, dtype=torch.float).scatter_(0, torch.tensor(y), value=1))"
+
+TRANSFORMS_TUTORIAL = [
+    CUSTOM_DATASET,
+    """
+    ds = CustomImageDataset(
+        images, labels,
+        transform=ToTensor(),
+        target_transform=TARGET_TRANSFORM,
+    )
+    img, target = ds[0]
+    print(img.shape, img.dtype, img.min(), img.max(), img.mean())
+    print(target, labels[0])
+    print(img[0, 10, :8])
+    loader = DataLoader(ds, batch_size=5, shuffle=True)
+    xb, yb = next(iter(loader))
+    print(xb.shape, yb)
+    """,
+]
+
+
+def test_transforms_to_tensor_and_one_hot_by_index_list():
+    # The one-hot Lambda with a one-element index list (the 0-d index form is the xfail below).
+    one_hot = ONE_HOT.replace("torch.tensor(y)", "torch.tensor([y])")
+    assert_same_output([c.replace("TARGET_TRANSFORM", one_hot) for c in TRANSFORMS_TUTORIAL], _data_env)
+
+
+@pytest.mark.xfail(strict=True, reason="scatter_/gather with a 0-d index: PyTorch treats it as 1-d, "
+                   "ember/ops/index_ops.py raises 'Index tensor must have the same number of dimensions'")
+def test_transforms_one_hot_lambda():
+    assert_same_output([c.replace("TARGET_TRANSFORM", ONE_HOT) for c in TRANSFORMS_TUTORIAL], _data_env)
