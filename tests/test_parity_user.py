@@ -12,7 +12,6 @@ import numpy as np
 import pytest
 
 import ember
-from ember.nn import functional as eF
 from ember.vision import datasets, transforms
 
 torch = pytest.importorskip("torch")
