@@ -18,7 +18,7 @@ from ember.vision import datasets, transforms
 def parse_args(argv=None):
     """Return the command-line options."""
     p = argparse.ArgumentParser(prog="python -m ember.examples.mnist", description=__doc__.splitlines()[0])
-    p.add_argument("--epochs", type=int, default=5, help="passes over the training set (default 5)")
+    p.add_argument("--epochs", type=int, default=10, help="passes over the training set (default 10)")
     p.add_argument("--batch-size", type=int, default=64, help="training batch size (default 64)")
     p.add_argument("--lr", type=float, default=0.1, help="learning rate (default 0.1)")
     p.add_argument("--momentum", type=float, default=0.0, help="SGD momentum (default 0)")
