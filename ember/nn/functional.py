@@ -24,8 +24,10 @@ from ..ops.normalization import (_constant_pad, alpha_dropout, batch_norm, dropo
                                  linear, one_hot)
 from ..ops.reduction import log_softmax as _log_softmax
 from ..ops.reduction import softmax as _softmax
+from ._attention_functional import multi_head_attention_forward
 
 __all__ = [
+    "multi_head_attention_forward",
     "relu", "relu_", "sigmoid", "tanh", "leaky_relu", "elu", "selu", "celu", "gelu", "silu", "mish", "softplus",
     "hardtanh", "relu6", "hardsigmoid", "hardswish", "logsigmoid", "softsign", "tanhshrink", "threshold",
     "softshrink", "hardshrink", "glu", "prelu", "softmax", "log_softmax", "softmin",
