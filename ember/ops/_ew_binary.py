@@ -9,6 +9,7 @@ from ._ew_base import CPP_NAMES, apply_broadcast, check_tensor, float_scalar_ope
 from ._ew_select import (  # noqa: F401 - re-exported
     OPS as _SELECT_OPS, clamp, clamp_max, clamp_min, clip, masked_fill, where)
 from ._op import Op, Samples, apply_binary
+from ._out import store as _store_out
 
 _ADDCDIV_INT = ("Integer division with addcdiv is no longer supported, and in a future  release addcdiv will "
                 "perform a true division of tensor1 and tensor2. The historic addcdiv behavior can be implemented "
@@ -81,25 +82,25 @@ class Fmin(Op):
 def maximum(input, other, *, out=None):
     """Return the elementwise maximum of two tensors (NaN if either is NaN)."""
     check_tensor("maximum", other)
-    return apply_binary(Maximum, input, other)
+    return _store_out(apply_binary(Maximum, input, other), out, 'maximum')
 
 
 def minimum(input, other, *, out=None):
     """Return the elementwise minimum of two tensors (NaN if either is NaN)."""
     check_tensor("minimum", other)
-    return apply_binary(Minimum, input, other)
+    return _store_out(apply_binary(Minimum, input, other), out, 'minimum')
 
 
 def fmax(input, other, *, out=None):
     """Return the elementwise maximum, taking the other operand where one is NaN."""
     check_tensor("fmax", other)
-    return apply_binary(Fmax, input, other)
+    return _store_out(apply_binary(Fmax, input, other), out, 'fmax')
 
 
 def fmin(input, other, *, out=None):
     """Return the elementwise minimum, taking the other operand where one is NaN."""
     check_tensor("fmin", other)
-    return apply_binary(Fmin, input, other)
+    return _store_out(apply_binary(Fmin, input, other), out, 'fmin')
 
 
 # ---------------------------------------------------------------- float maths of two operands
@@ -198,7 +199,7 @@ class XlogyScalarSelf(Op):
 def atan2(input, other, *, out=None):
     """Return the elementwise arctangent of ``input / other``, in the quadrant of the point."""
     check_tensor("atan2", other)
-    return apply_binary(Atan2, input, other)
+    return _store_out(apply_binary(Atan2, input, other), out, 'atan2')
 
 
 arctan2 = atan2
@@ -214,21 +215,21 @@ def _float_kernel(cls, kernel, input, other):
 
 def hypot(input, other, *, out=None):
     """Return the elementwise hypotenuse ``sqrt(input ** 2 + other ** 2)``."""
-    return _float_kernel(Hypot, "hypot_cpu", input, other)
+    return _store_out(_float_kernel(Hypot, "hypot_cpu", input, other), out, 'hypot')
 
 
 def logaddexp(input, other, *, out=None):
     """Return the elementwise ``log(exp(input) + exp(other))``."""
-    return _float_kernel(Logaddexp, "logaddexp_cpu", input, other)
+    return _store_out(_float_kernel(Logaddexp, "logaddexp_cpu", input, other), out, 'logaddexp')
 
 
 def xlogy(input, other, *, out=None):
     """Return ``input * log(other)`` elementwise, 0 where ``input`` is 0; either may be a scalar."""
     if not isinstance(input, Tensor):
-        return apply_binary(XlogyScalarSelf, float_scalar_operand(other, input), input)
+        return _store_out(apply_binary(XlogyScalarSelf, float_scalar_operand(other, input), input), out, 'xlogy')
     if not isinstance(other, Tensor):
-        return apply_binary(XlogyScalarOther, float_scalar_operand(input, other), other)
-    return apply_binary(Xlogy, input, other)
+        return _store_out(apply_binary(XlogyScalarOther, float_scalar_operand(input, other), other), out, 'xlogy')
+    return _store_out(apply_binary(Xlogy, input, other), out, 'xlogy')
 
 
 # ---------------------------------------------------------------- interpolation and fused updates
@@ -282,8 +283,8 @@ def lerp(input, end, weight, *, out=None):
     if input._data.dtype.kind != "f":
         raise not_implemented("lerp_kernel_tensor" if tensor_weight else "lerp_kernel_scalar", input)
     if tensor_weight:
-        return apply_broadcast(LerpTensor, (input, end, weight))
-    return apply_broadcast(Lerp, (input, end), weight)
+        return _store_out(apply_broadcast(LerpTensor, (input, end, weight)), out, 'lerp')
+    return _store_out(apply_broadcast(Lerp, (input, end), weight), out, 'lerp')
 
 
 class Addcmul(Op):
@@ -326,14 +327,14 @@ def _fused(cls, input, tensor1, tensor2, value):
 
 def addcmul(input, tensor1, tensor2, *, value=1, out=None):
     """Return ``input + value * tensor1 * tensor2``, broadcast."""
-    return _fused(Addcmul, input, tensor1, tensor2, value)
+    return _store_out(_fused(Addcmul, input, tensor1, tensor2, value), out, 'addcmul')
 
 
 def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
     """Return ``input + value * tensor1 / tensor2``, broadcast."""
     if tensor1._data.dtype.kind in "iub" and tensor2._data.dtype.kind in "iub":
         raise RuntimeError(_ADDCDIV_INT)
-    return _fused(Addcdiv, input, tensor1, tensor2, value)
+    return _store_out(_fused(Addcdiv, input, tensor1, tensor2, value), out, 'addcdiv')
 
 
 OPS = (Maximum, Minimum, Fmax, Fmin, Atan2, Hypot, Logaddexp, Xlogy, XlogyScalarOther, XlogyScalarSelf, Lerp,

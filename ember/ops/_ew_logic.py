@@ -4,6 +4,7 @@ import numpy as np
 from .._tensor import Tensor, _wrap
 from ._ew_base import check_tensor, not_implemented, promote
 from ._op import broadcast_error
+from ._out import store as _store_out
 
 
 def _broadcast(ufunc, x, y):
@@ -23,22 +24,22 @@ def _logical(ufunc, name, input, other):
 
 def logical_not(input, *, out=None):
     """Return the elementwise logical NOT (nonzero is True), as a bool tensor."""
-    return _wrap(np.logical_not(input._data))
+    return _store_out(_wrap(np.logical_not(input._data)), out, 'logical_not')
 
 
 def logical_and(input, other, *, out=None):
     """Return the elementwise logical AND (nonzero is True), as a bool tensor."""
-    return _logical(np.logical_and, "logical_and", input, other)
+    return _store_out(_logical(np.logical_and, "logical_and", input, other), out, 'logical_and')
 
 
 def logical_or(input, other, *, out=None):
     """Return the elementwise logical OR (nonzero is True), as a bool tensor."""
-    return _logical(np.logical_or, "logical_or", input, other)
+    return _store_out(_logical(np.logical_or, "logical_or", input, other), out, 'logical_or')
 
 
 def logical_xor(input, other, *, out=None):
     """Return the elementwise logical XOR (nonzero is True), as a bool tensor."""
-    return _logical(np.logical_xor, "logical_xor", input, other)
+    return _store_out(_logical(np.logical_xor, "logical_xor", input, other), out, 'logical_xor')
 
 
 def _integral(kernel, input, other):
@@ -55,22 +56,22 @@ def bitwise_not(input, *, out=None):
     """Return the elementwise bitwise NOT (logical NOT for bool tensors)."""
     if input._data.dtype.kind == "f":
         raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
-    return _wrap(np.invert(input._data))
+    return _store_out(_wrap(np.invert(input._data)), out, 'bitwise_not')
 
 
 def bitwise_and(input, other, *, out=None):
     """Return the elementwise bitwise AND of integer or bool tensors."""
-    return _broadcast(np.bitwise_and, *_integral("bitwise_and_cpu", input, other))
+    return _store_out(_broadcast(np.bitwise_and, *_integral("bitwise_and_cpu", input, other)), out, 'bitwise_and')
 
 
 def bitwise_or(input, other, *, out=None):
     """Return the elementwise bitwise OR of integer or bool tensors."""
-    return _broadcast(np.bitwise_or, *_integral("bitwise_or_cpu", input, other))
+    return _store_out(_broadcast(np.bitwise_or, *_integral("bitwise_or_cpu", input, other)), out, 'bitwise_or')
 
 
 def bitwise_xor(input, other, *, out=None):
     """Return the elementwise bitwise XOR of integer or bool tensors."""
-    return _broadcast(np.bitwise_xor, *_integral("bitwise_xor_cpu", input, other))
+    return _store_out(_broadcast(np.bitwise_xor, *_integral("bitwise_xor_cpu", input, other)), out, 'bitwise_xor')
 
 
 def _shift(x, s, left):
@@ -88,13 +89,13 @@ def _shift(x, s, left):
 def bitwise_left_shift(input, other, *, out=None):
     """Return ``input << other`` elementwise (integer tensors)."""
     x, s = _integral("lshift_cpu", input, other)
-    return _broadcast(lambda a, b: _shift(a, b, True), x, s)
+    return _store_out(_broadcast(lambda a, b: _shift(a, b, True), x, s), out, 'bitwise_left_shift')
 
 
 def bitwise_right_shift(input, other, *, out=None):
     """Return ``input >> other`` elementwise (arithmetic shift for signed integers)."""
     x, s = _integral("rshift_cpu", input, other)
-    return _broadcast(lambda a, b: _shift(a, b, False), x, s)
+    return _store_out(_broadcast(lambda a, b: _shift(a, b, False), x, s), out, 'bitwise_right_shift')
 
 
 OPS = ()

@@ -11,6 +11,7 @@ import numpy as np
 from .._tensor import _wrap
 from ._ew_base import not_implemented
 from ._op import Op, Samples, apply_unary
+from ._out import store as _store_out
 
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 _erf_u = np.frompyfunc(math.erf, 1, 1)
@@ -168,17 +169,17 @@ def _float_rounding(cls, kernel, input):
 
 def floor(input, *, out=None):
     """Return the largest integer not greater than each element."""
-    return _float_rounding(Floor, "floor_vml_cpu", input)
+    return _store_out(_float_rounding(Floor, "floor_vml_cpu", input), out, 'floor')
 
 
 def ceil(input, *, out=None):
     """Return the smallest integer not less than each element."""
-    return _float_rounding(Ceil, "ceil_vml_cpu", input)
+    return _store_out(_float_rounding(Ceil, "ceil_vml_cpu", input), out, 'ceil')
 
 
 def trunc(input, *, out=None):
     """Return each element rounded toward zero."""
-    return _float_rounding(Trunc, "trunc_vml_cpu", input)
+    return _store_out(_float_rounding(Trunc, "trunc_vml_cpu", input), out, 'trunc')
 
 
 fix = trunc
@@ -187,17 +188,17 @@ fix = trunc
 def round(input, *, decimals=0, out=None):  # noqa: A001 - PyTorch's public name
     """Return each element rounded to ``decimals`` decimal digits, halves to even."""
     if decimals == 0:
-        return _float_rounding(Round, "round_vml_cpu", input)
+        return _store_out(_float_rounding(Round, "round_vml_cpu", input), out, 'round')
     if input._data.dtype.kind != "f":
         raise not_implemented("round_cpu", input)
-    return apply_unary(RoundDecimals, input, decimals)
+    return _store_out(apply_unary(RoundDecimals, input, decimals), out, 'round')
 
 
 def frac(input, *, out=None):
     """Return the fractional part of each element."""
     if input._data.dtype.kind != "f":
         raise not_implemented("frac_cpu", input)
-    return apply_unary(Frac, input)
+    return _store_out(apply_unary(Frac, input), out, 'frac')
 
 
 # ---------------------------------------------------------------- signs and magnitudes
@@ -254,7 +255,7 @@ def abs(input, *, out=None):  # noqa: A001 - PyTorch's public name
     """Return the elementwise absolute value."""
     if input._data.dtype.kind == "b":
         raise not_implemented("abs_cpu", input)
-    return apply_unary(Abs, input)
+    return _store_out(apply_unary(Abs, input), out, 'abs')
 
 
 absolute = abs
@@ -263,37 +264,37 @@ absolute = abs
 def sign(input, *, out=None):
     """Return the elementwise sign of ``input`` (-1, 0 or 1)."""
     if input._data.dtype.kind == "b":
-        return _wrap(input._data.copy())
-    return apply_unary(Sign, input)
+        return _store_out(_wrap(input._data.copy()), out, 'sign')
+    return _store_out(apply_unary(Sign, input), out, 'sign')
 
 
 def sgn(input, *, out=None):
     """Return the elementwise sign of ``input``; for real tensors the same as ``sign``."""
     if input._data.dtype.kind == "b":
-        return _wrap(input._data.copy())
-    return apply_unary(Sgn, input)
+        return _store_out(_wrap(input._data.copy()), out, 'sgn')
+    return _store_out(apply_unary(Sgn, input), out, 'sgn')
 
 
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
     """Return ``input`` with NaN, +inf and -inf replaced (by default: 0, the greatest and least finite)."""
     if input._data.dtype.kind != "f":
-        return _wrap(input._data.copy())
-    return apply_unary(NanToNum, input, nan, posinf, neginf)
+        return _store_out(_wrap(input._data.copy()), out, 'nan_to_num')
+    return _store_out(apply_unary(NanToNum, input, nan, posinf, neginf), out, 'nan_to_num')
 
 
 def erf(input, *, out=None):
     """Return the elementwise error function."""
-    return apply_unary(Erf, input)
+    return _store_out(apply_unary(Erf, input), out, 'erf')
 
 
 def erfc(input, *, out=None):
     """Return the elementwise complementary error function."""
-    return apply_unary(Erfc, input)
+    return _store_out(apply_unary(Erfc, input), out, 'erfc')
 
 
 def erfinv(input, *, out=None):
     """Return the elementwise inverse error function."""
-    return apply_unary(Erfinv, input)
+    return _store_out(apply_unary(Erfinv, input), out, 'erfinv')
 
 
 OPS = (Erf, Erfc, Erfinv, Floor, Ceil, Trunc, Round, RoundDecimals, Frac, Abs, Sign, Sgn, NanToNum)

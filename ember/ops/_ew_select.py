@@ -10,6 +10,7 @@ import numpy as np
 from .._tensor import Tensor
 from ._ew_base import CPP_NAMES, SCALAR_NAMES, apply_broadcast, not_implemented, promote, to_dtype
 from ._op import Op, Samples, apply_unary
+from ._out import store as _store_out
 
 
 def _clamp_cases(make):
@@ -123,15 +124,15 @@ def clamp(input, min=None, max=None, *, out=None):  # noqa: A002 - PyTorch's key
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     if isinstance(min, Tensor) or isinstance(max, Tensor):
         if max is None:
-            return _clamp_tensor(ClampTensorMin, input, min)
+            return _store_out(_clamp_tensor(ClampTensorMin, input, min), out, 'clamp')
         if min is None:
-            return _clamp_tensor(ClampTensorMax, input, max)
-        return apply_broadcast(ClampTensor, promote((input, min, max)))
+            return _store_out(_clamp_tensor(ClampTensorMax, input, max), out, 'clamp')
+        return _store_out(apply_broadcast(ClampTensor, promote((input, min, max))), out, 'clamp')
     bounds = [b for b in (min, max) if b is not None]
     x = promote((input, *bounds))[0]
     if x._data.dtype.kind == "b":
         raise not_implemented("clamp_min_scalar_cpu" if min is not None else "clamp_max_scalar_cpu", x)
-    return apply_unary(Clamp, x, min, max)
+    return _store_out(apply_unary(Clamp, x, min, max), out, 'clamp')
 
 
 clip = clamp
@@ -146,15 +147,15 @@ def _clamp_tensor(cls, input, bound):
 def clamp_min(input, min, *, out=None):  # noqa: A002
     """Return ``input`` with each element at least ``min`` (a number or a tensor)."""
     if isinstance(min, Tensor):
-        return _clamp_tensor(ClampMinTensor, input, min)
-    return apply_unary(ClampMin, promote((input, min))[0], min)
+        return _store_out(_clamp_tensor(ClampMinTensor, input, min), out, 'clamp_min')
+    return _store_out(apply_unary(ClampMin, promote((input, min))[0], min), out, 'clamp_min')
 
 
 def clamp_max(input, max, *, out=None):  # noqa: A002
     """Return ``input`` with each element at most ``max`` (a number or a tensor)."""
     if isinstance(max, Tensor):
-        return _clamp_tensor(ClampMaxTensor, input, max)
-    return apply_unary(ClampMax, promote((input, max))[0], max)
+        return _store_out(_clamp_tensor(ClampMaxTensor, input, max), out, 'clamp_max')
+    return _store_out(apply_unary(ClampMax, promote((input, max))[0], max), out, 'clamp_max')
 
 
 # ---------------------------------------------------------------- where and masked_fill
@@ -186,10 +187,10 @@ def where(condition, input=None, other=None, *, out=None):
     """
     if input is None and other is None:
         from .indexing import nonzero
-        return nonzero(condition, as_tuple=True)
+        return _store_out(nonzero(condition, as_tuple=True), out, 'where')
     condition = _check_condition(condition)
     x, y = promote((input, other))
-    return apply_broadcast(Where, (condition, x, y))
+    return _store_out(apply_broadcast(Where, (condition, x, y)), out, 'where')
 
 
 def _check_condition(condition):

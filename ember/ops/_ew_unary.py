@@ -10,6 +10,7 @@ from ._op import Op, Samples, apply_unary
 from ._ew_round import (  # noqa: F401 - re-exported
     OPS as _ROUND_OPS, abs, absolute, ceil, erf, erfc, erfinv, fix, floor, frac, nan_to_num, round, sgn, sign,
     trunc)
+from ._out import store as _store_out
 
 _LN2 = math.log(2.0)
 _LN10 = math.log(10.0)
@@ -321,112 +322,112 @@ class Relu(Op):
 
 def exp(input, *, out=None):
     """Return the elementwise exponential ``e ** input``."""
-    return apply_unary(Exp, input)
+    return _store_out(apply_unary(Exp, input), out, 'exp')
 
 
 def exp2(input, *, out=None):
     """Return the elementwise ``2 ** input``."""
-    return apply_unary(Exp2, input)
+    return _store_out(apply_unary(Exp2, input), out, 'exp2')
 
 
 def expm1(input, *, out=None):
     """Return the elementwise ``exp(input) - 1``."""
-    return apply_unary(Expm1, input)
+    return _store_out(apply_unary(Expm1, input), out, 'expm1')
 
 
 def log(input, *, out=None):
     """Return the elementwise natural logarithm."""
-    return apply_unary(Log, input)
+    return _store_out(apply_unary(Log, input), out, 'log')
 
 
 def log2(input, *, out=None):
     """Return the elementwise base-2 logarithm."""
-    return apply_unary(Log2, input)
+    return _store_out(apply_unary(Log2, input), out, 'log2')
 
 
 def log10(input, *, out=None):
     """Return the elementwise base-10 logarithm."""
-    return apply_unary(Log10, input)
+    return _store_out(apply_unary(Log10, input), out, 'log10')
 
 
 def log1p(input, *, out=None):
     """Return the elementwise ``log(1 + input)``."""
-    return apply_unary(Log1p, input)
+    return _store_out(apply_unary(Log1p, input), out, 'log1p')
 
 
 def sqrt(input, *, out=None):
     """Return the elementwise square root."""
-    return apply_unary(Sqrt, input)
+    return _store_out(apply_unary(Sqrt, input), out, 'sqrt')
 
 
 def rsqrt(input, *, out=None):
     """Return the elementwise reciprocal of the square root."""
-    return apply_unary(Rsqrt, input)
+    return _store_out(apply_unary(Rsqrt, input), out, 'rsqrt')
 
 
 def reciprocal(input, *, out=None):
     """Return the elementwise reciprocal ``1 / input``."""
-    return apply_unary(Reciprocal, input)
+    return _store_out(apply_unary(Reciprocal, input), out, 'reciprocal')
 
 
 def sin(input, *, out=None):
     """Return the elementwise sine."""
-    return apply_unary(Sin, input)
+    return _store_out(apply_unary(Sin, input), out, 'sin')
 
 
 def cos(input, *, out=None):
     """Return the elementwise cosine."""
-    return apply_unary(Cos, input)
+    return _store_out(apply_unary(Cos, input), out, 'cos')
 
 
 def tan(input, *, out=None):
     """Return the elementwise tangent."""
-    return apply_unary(Tan, input)
+    return _store_out(apply_unary(Tan, input), out, 'tan')
 
 
 def asin(input, *, out=None):
     """Return the elementwise arcsine."""
-    return apply_unary(Asin, input)
+    return _store_out(apply_unary(Asin, input), out, 'asin')
 
 
 def acos(input, *, out=None):
     """Return the elementwise arccosine."""
-    return apply_unary(Acos, input)
+    return _store_out(apply_unary(Acos, input), out, 'acos')
 
 
 def atan(input, *, out=None):
     """Return the elementwise arctangent."""
-    return apply_unary(Atan, input)
+    return _store_out(apply_unary(Atan, input), out, 'atan')
 
 
 def sinh(input, *, out=None):
     """Return the elementwise hyperbolic sine."""
-    return apply_unary(Sinh, input)
+    return _store_out(apply_unary(Sinh, input), out, 'sinh')
 
 
 def cosh(input, *, out=None):
     """Return the elementwise hyperbolic cosine."""
-    return apply_unary(Cosh, input)
+    return _store_out(apply_unary(Cosh, input), out, 'cosh')
 
 
 def tanh(input, *, out=None):
     """Return the elementwise hyperbolic tangent."""
-    return apply_unary(Tanh, input)
+    return _store_out(apply_unary(Tanh, input), out, 'tanh')
 
 
 def asinh(input, *, out=None):
     """Return the elementwise inverse hyperbolic sine."""
-    return apply_unary(Asinh, input)
+    return _store_out(apply_unary(Asinh, input), out, 'asinh')
 
 
 def acosh(input, *, out=None):
     """Return the elementwise inverse hyperbolic cosine."""
-    return apply_unary(Acosh, input)
+    return _store_out(apply_unary(Acosh, input), out, 'acosh')
 
 
 def atanh(input, *, out=None):
     """Return the elementwise inverse hyperbolic tangent."""
-    return apply_unary(Atanh, input)
+    return _store_out(apply_unary(Atanh, input), out, 'atanh')
 
 
 arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, acosh, atanh
@@ -434,7 +435,7 @@ arcsin, arccos, arctan, arcsinh, arccosh, arctanh = asin, acos, atan, asinh, aco
 
 def sigmoid(input, *, out=None):
     """Return the elementwise logistic sigmoid."""
-    return apply_unary(Sigmoid, input)
+    return _store_out(apply_unary(Sigmoid, input), out, 'sigmoid')
 
 
 def relu(input):

@@ -7,15 +7,23 @@ import numpy as np
 
 from numpy import abs, cos, exp, log, maximum, minimum, sign, sin, sqrt, where  # noqa: F401
 
+from ._cascade_sum import torch_sum
+
+
+def _axes(ndim, dim):
+    """``dim`` (an int or a sequence, negatives allowed) as a tuple of non-negative axes."""
+    dims = (dim,) if isinstance(dim, int) else dim
+    return tuple(d % ndim if ndim else 0 for d in dims)
+
 
 def sum_to(g, shape):
     """Sum ``g`` over the dimensions along which it was broadcast from ``shape``."""
     lead = g.ndim - len(shape)
-    axes = tuple(range(lead)) + tuple(
-        i + lead for i, s in enumerate(shape) if s == 1 and g.shape[i + lead] != 1)
+    axes = tuple(range(lead)) + tuple(i + lead for i, s in enumerate(shape) if s == 1 and g.shape[i + lead] != 1)
     if axes:
-        g = g.sum(axis=axes, keepdims=True)
-    if lead or g.shape != shape:
+        # one sum over every broadcast dim, as PyTorch's sum_to: same order, same last bits; a new array
+        g = torch_sum(g, axes)
+    if g.shape != shape:
         g = g.reshape(shape)
     return g
 
@@ -27,7 +35,7 @@ def cast(g, np_dtype):
 
 def sum(x, dim=None, keepdim=False):  # noqa: A001 - mirrors ember.sum
     """Return the sum over ``dim`` (all dims when None)."""
-    return np.sum(x, axis=dim, keepdims=keepdim)
+    return torch_sum(x, None if dim is None else _axes(x.ndim, dim), keepdim)
 
 
 def expand(x, shape):

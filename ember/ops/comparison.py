@@ -5,6 +5,7 @@ from .._dtype import result_type
 from .._tensor import Tensor, _wrap
 from ._ew_base import SCALAR_NAMES
 from ._op import broadcast_error
+from ._out import store as _store_out
 
 
 def _operands(input, other):
@@ -45,15 +46,15 @@ def _compare(ufunc, input, other):
 def eq(input, other, *, out=None):
     """Return ``input == other`` elementwise, as a bool tensor (``==`` with a non-number is False)."""
     if not _is_operand(other):
-        return False
-    return _compare(np.equal, input, other)
+        return _store_out(False, out, 'eq')
+    return _store_out(_compare(np.equal, input, other), out, 'eq')
 
 
 def ne(input, other, *, out=None):
     """Return ``input != other`` elementwise, as a bool tensor (``!=`` with a non-number is True)."""
     if not _is_operand(other):
-        return True
-    return _compare(np.not_equal, input, other)
+        return _store_out(True, out, 'ne')
+    return _store_out(_compare(np.not_equal, input, other), out, 'ne')
 
 
 not_equal = ne
@@ -61,7 +62,7 @@ not_equal = ne
 
 def lt(input, other, *, out=None):
     """Return ``input < other`` elementwise, as a bool tensor."""
-    return _compare(np.less, input, other)
+    return _store_out(_compare(np.less, input, other), out, 'lt')
 
 
 less = lt
@@ -69,7 +70,7 @@ less = lt
 
 def le(input, other, *, out=None):
     """Return ``input <= other`` elementwise, as a bool tensor."""
-    return _compare(np.less_equal, input, other)
+    return _store_out(_compare(np.less_equal, input, other), out, 'le')
 
 
 less_equal = le
@@ -77,7 +78,7 @@ less_equal = le
 
 def gt(input, other, *, out=None):
     """Return ``input > other`` elementwise, as a bool tensor."""
-    return _compare(np.greater, input, other)
+    return _store_out(_compare(np.greater, input, other), out, 'gt')
 
 
 greater = gt
@@ -85,7 +86,7 @@ greater = gt
 
 def ge(input, other, *, out=None):
     """Return ``input >= other`` elementwise, as a bool tensor."""
-    return _compare(np.greater_equal, input, other)
+    return _store_out(_compare(np.greater_equal, input, other), out, 'ge')
 
 
 greater_equal = ge

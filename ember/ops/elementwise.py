@@ -21,6 +21,7 @@ from ._ew_binary import (  # noqa: F401
 from ._ew_logic import (  # noqa: F401
     bitwise_and, bitwise_left_shift, bitwise_not, bitwise_or, bitwise_right_shift, bitwise_xor,
     logical_and, logical_not, logical_or, logical_xor)
+from ._out import store as _store_out
 
 _BOOL_SUB = ("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert "
              "a mask, use the `~` or `logical_not()` operator instead.")
@@ -153,11 +154,11 @@ def add(input, other, *, alpha=1, out=None):
     if not isinstance(input, Tensor):
         input, other = other, input
     if alpha == 1 and not isinstance(alpha, bool):
-        return apply_binary(Add, input, other)
+        return _store_out(apply_binary(Add, input, other), out, 'add')
     _check_alpha((input, other), alpha)
     if isinstance(other, Tensor):
-        return apply_broadcast(AddScaled, promote((input, other)), alpha)
-    return apply_binary(Add, input, alpha * other)
+        return _store_out(apply_broadcast(AddScaled, promote((input, other)), alpha), out, 'add')
+    return _store_out(apply_binary(Add, input, alpha * other), out, 'add')
 
 
 def _check_bool_sub(input, other):
@@ -174,11 +175,11 @@ def sub(input, other, *, alpha=1, out=None):
     """Return ``input - alpha * other``, broadcast."""
     _check_bool_sub(input, other)
     if alpha == 1:
-        return apply_binary(Sub, input, other)
+        return _store_out(apply_binary(Sub, input, other), out, 'sub')
     _check_alpha((input, other), alpha)
     if isinstance(other, Tensor):
-        return apply_broadcast(SubScaled, promote((input, other)), alpha)
-    return apply_binary(Sub, input, alpha * other)
+        return _store_out(apply_broadcast(SubScaled, promote((input, other)), alpha), out, 'sub')
+    return _store_out(apply_binary(Sub, input, alpha * other), out, 'sub')
 
 
 subtract = sub
@@ -199,7 +200,7 @@ def mul(input, other, *, out=None):
     """Return the elementwise product, broadcast."""
     if not isinstance(input, Tensor):
         input, other = other, input
-    return apply_binary(Mul, input, other)
+    return _store_out(apply_binary(Mul, input, other), out, 'mul')
 
 
 multiply = mul
@@ -210,7 +211,7 @@ def neg(input, *, out=None):
     if input._data.dtype.kind == "b":
         raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying "
                            "to invert a mask, use the `~` or `logical_not()` operator instead.")
-    return apply_unary(Neg, input)
+    return _store_out(apply_unary(Neg, input), out, 'neg')
 
 
 negative = neg
@@ -295,11 +296,11 @@ def div(input, other, *, rounding_mode=None, out=None):
         from .._creation import tensor
         input = tensor(input)
     if rounding_mode is None:
-        return apply_binary(Div, float_scalar_operand(input, other), other)
+        return _store_out(apply_binary(Div, float_scalar_operand(input, other), other), out, 'div')
     if rounding_mode == "floor":
-        return _rounded(DivFloor, input, other)
+        return _store_out(_rounded(DivFloor, input, other), out, 'div')
     if rounding_mode == "trunc":
-        return _rounded(DivTrunc, input, other)
+        return _store_out(_rounded(DivTrunc, input, other), out, 'div')
     raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
                        f"'{rounding_mode}'")
 
@@ -325,7 +326,7 @@ def floor_divide(input, other, *, out=None):
         input = tensor(input)
     if input._data.dtype.kind == "b" and (not isinstance(other, Tensor) or other._data.dtype.kind == "b"):
         raise not_implemented("div_floor_cpu", input)
-    return apply_binary(FloorDivide, input, other)
+    return _store_out(apply_binary(FloorDivide, input, other), out, 'floor_divide')
 
 
 def rfloordiv(input, other):
@@ -419,9 +420,9 @@ def remainder(input, other, *, out=None):
     """Return the elementwise remainder of ``input / other`` with the sign of ``other`` (``%``)."""
     if not isinstance(input, Tensor):
         check_tensor("remainder", other)
-        return rremainder(other, input)
+        return _store_out(rremainder(other, input), out, 'remainder')
     _check_bool_remainder(input, other)
-    return apply_binary(Remainder if isinstance(other, Tensor) else RemainderScalar, input, other)
+    return _store_out(apply_binary(Remainder if isinstance(other, Tensor) else RemainderScalar, input, other), out, 'remainder')
 
 
 def rremainder(input, other):
@@ -434,7 +435,7 @@ def fmod(input, other, *, out=None):
     """Return the elementwise remainder of ``input / other`` with the sign of ``input``."""
     if input._data.dtype.kind == "b" and (not isinstance(other, Tensor) or other._data.dtype.kind == "b"):
         raise not_implemented("fmod_cpu", input)
-    return apply_binary(Fmod if isinstance(other, Tensor) else FmodScalar, input, other)
+    return _store_out(apply_binary(Fmod if isinstance(other, Tensor) else FmodScalar, input, other), out, 'fmod')
 
 
 # ---------------------------------------------------------------- powers
@@ -501,14 +502,14 @@ class RPow(Op):
 def pow(input, exponent, *, out=None):  # noqa: A001 - PyTorch's public name
     """Return ``input ** exponent``; either may be a scalar."""
     if not isinstance(input, Tensor):
-        return rpow(exponent, input)
+        return _store_out(rpow(exponent, input), out, 'pow')
     if isinstance(exponent, Tensor):
-        return apply_binary(PowTensor, input, exponent)
+        return _store_out(apply_binary(PowTensor, input, exponent), out, 'pow')
     if input._data.dtype.kind in "iub" and isinstance(exponent, int) and exponent < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
     if input._data.dtype.kind == "b" and not isinstance(exponent, float):
         input = _to_dtype(input, promote_dtype(input, exponent))
-    return apply_binary(PowScalar, input, exponent)
+    return _store_out(apply_binary(PowScalar, input, exponent), out, 'pow')
 
 
 def promote_dtype(*values):
@@ -524,17 +525,17 @@ def rpow(input, base):
 
 def square(input, *, out=None):
     """Return ``input ** 2`` (PyTorch records it as PowBackward0; bool squares to int64)."""
-    return pow(input, 2)
+    return _store_out(pow(input, 2), out, 'square')
 
 
 def float_power(input, exponent, *, out=None):
     """Return ``input ** exponent`` computed in float64."""
     from .._dtype import float64
     if not isinstance(input, Tensor):
-        return rpow(_to_dtype(exponent, float64), float(input))
+        return _store_out(rpow(_to_dtype(exponent, float64), float(input)), out, 'float_power')
     if isinstance(exponent, Tensor):
-        return apply_binary(PowTensor, _to_dtype(input, float64), _to_dtype(exponent, float64))
-    return apply_binary(PowScalar, _to_dtype(input, float64), float(exponent))
+        return _store_out(apply_binary(PowTensor, _to_dtype(input, float64), _to_dtype(exponent, float64)), out, 'float_power')
+    return _store_out(apply_binary(PowScalar, _to_dtype(input, float64), float(exponent)), out, 'float_power')
 
 
 OPS = (Add, AddScaled, Sub, SubScaled, RSub, RSubTensor, Mul, Neg, Div, DivFloor, DivTrunc, FloorDivide,

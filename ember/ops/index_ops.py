@@ -11,6 +11,7 @@ from . import _numpy_api as _npx
 from ._op import Op, Samples, apply, apply_unary, broadcast_error
 from .indexing import Index, _check_bounds, _parse
 from .inplace import _check_leaf, _write_back
+from ._out import store as _store_out
 
 _NAMES = {"f": "Float", "d": "Double", "e": "Half", "l": "Long", "q": "Long", "i": "Int", "h": "Short",
           "b": "Char", "B": "Byte", "?": "Bool"}
@@ -70,7 +71,7 @@ def gather(input, dim, index, *, sparse_grad=False, out=None):
     dim = input._wrap_dim(dim)
     idx = _int_index(index, "gather")
     _check_gather(input, dim, index)
-    return apply_unary(Gather, input, (_dim_key(input._data.shape, dim, idx),))
+    return _store_out(apply_unary(Gather, input, (_dim_key(input._data.shape, dim, idx),)), out, 'gather')
 
 
 def _scatter_cases(make):
@@ -145,10 +146,10 @@ def scatter(input, dim, index, src=None, value=None, *, reduce=None, out=None):
         if reduce not in ("add", "multiply"):
             raise RuntimeError("reduce argument must be either add or multiply.")
         s = src._data[_src_key(index)] if src is not None else np.asarray(value, input._data.dtype)
-        return apply(ScatterReduce, (input,), s, keys, reduce)
+        return _store_out(apply(ScatterReduce, (input,), s, keys, reduce), out, 'scatter')
     if src is None:
-        return apply(ScatterValue, (input,), value, keys)
-    return apply(Scatter, (input, src), keys, _src_key(index))
+        return _store_out(apply(ScatterValue, (input,), value, keys), out, 'scatter')
+    return _store_out(apply(Scatter, (input, src), keys, _src_key(index)), out, 'scatter')
 
 
 class ScatterAdd(Op):
@@ -204,8 +205,8 @@ def index_select(input, dim, index, *, out=None):
     """Return the slices of ``input`` along ``dim`` at the positions in ``index`` (a vector)."""
     dim = input._wrap_dim(dim)
     if input._data.ndim == 0:
-        return apply_unary(IndexSelect, input, ((Ellipsis,),))
-    return apply_unary(IndexSelect, input, _dim_index_key(input, dim, index, "index_select"))
+        return _store_out(apply_unary(IndexSelect, input, ((Ellipsis,),)), out, 'index_select')
+    return _store_out(apply_unary(IndexSelect, input, _dim_index_key(input, dim, index, "index_select")), out, 'index_select')
 
 
 class MaskedSelect(Op):
@@ -231,7 +232,7 @@ def masked_select(input, mask, *, out=None):
     except ValueError:
         raise broadcast_error(mask._data.shape, input._data.shape) from None
     keys = (np.nonzero(np.broadcast_to(mask._data, shape)),)
-    return apply_unary(MaskedSelect, input, shape, keys)
+    return _store_out(apply_unary(MaskedSelect, input, shape, keys), out, 'masked_select')
 
 
 class Take(Op):
@@ -267,7 +268,7 @@ def take_along_dim(input, indices, dim=None, *, out=None):
     """Return the values of ``input`` at ``indices`` along ``dim`` (broadcast), or of the flattened input."""
     from .shape import expand, reshape
     if dim is None:
-        return gather(reshape(input, (-1,)), 0, reshape(indices, (-1,)))
+        return _store_out(gather(reshape(input, (-1,)), 0, reshape(indices, (-1,))), out, 'take_along_dim')
     dim = input._wrap_dim(dim)
     xs, ix = list(input._data.shape), list(indices._data.shape)
     xs[dim] = ix[dim] = 1
@@ -276,7 +277,7 @@ def take_along_dim(input, indices, dim=None, *, out=None):
     i_shape = shape[:dim] + (indices._data.shape[dim],) + shape[dim + 1:]
     x = input if x_shape == input._data.shape else expand(input, x_shape)
     i = indices if i_shape == indices._data.shape else expand(indices, i_shape)
-    return gather(x, dim, i)
+    return _store_out(gather(x, dim, i), out, 'take_along_dim')
 
 
 class IndexAdd(Op):
@@ -308,7 +309,7 @@ def index_add(input, dim, index, source, *, alpha=1, out=None):
     if source._data.dtype != input._data.dtype:
         raise RuntimeError(f"index_add_(): self ({_name(input._data)}) and source ({_name(source._data)}) must "
                            f"have the same scalar type")
-    return apply(IndexAdd, (input, source), keys, alpha)
+    return _store_out(apply(IndexAdd, (input, source), keys, alpha), out, 'index_add')
 
 
 class IndexFill(Op):
@@ -417,8 +418,8 @@ def nonzero(input, *, as_tuple=False, out=None):
     """Return the indices of the nonzero elements: an (n, ndim) tensor, or one vector per dimension."""
     a = input._data
     if as_tuple:
-        return tuple(_wrap(i.astype(np.int64)) for i in np.nonzero(a.reshape(-1) if a.ndim == 0 else a))
-    return _wrap(np.argwhere(a).astype(np.int64))
+        return _store_out(tuple(_wrap(i.astype(np.int64)) for i in np.nonzero(a.reshape(-1) if a.ndim == 0 else a)), out, 'nonzero')
+    return _store_out(_wrap(np.argwhere(a).astype(np.int64)), out, 'nonzero')
 
 
 # ---------------------------------------------------------------- in place (ember/ops/inplace.py's rules)

@@ -10,6 +10,7 @@ import numpy as np
 from .._dtype import result_type
 from .._tensor import Tensor
 from ._op import MultiOutputOp, Op, Samples, apply, apply_multi
+from ._out import store as _store_out
 
 
 def _cat_cases(make):
@@ -72,7 +73,7 @@ def cat(tensors, dim=0, *, out=None):
                 raise RuntimeError(f"Sizes of tensors must match except in dimension {dim}. Expected size {a} but "
                                    f"got size {b} for tensor number {i} in the list.")
     dtype = result_type(*tensors).numpy_dtype
-    return apply(Cat, tensors, dim, dtype, tuple(keep))
+    return _store_out(apply(Cat, tensors, dim, dtype, tuple(keep)), out, 'cat')
 
 
 concat = concatenate = cat
@@ -109,7 +110,7 @@ def stack(tensors, dim=0, *, out=None):
             raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(ref)} at entry 0 and "
                                f"{list(t._data.shape)} at entry {i}")
     dim = tensors[0]._wrap_dim(dim, len(ref) + 1)
-    return apply(Stack, tensors, dim, result_type(*tensors).numpy_dtype)
+    return _store_out(apply(Stack, tensors, dim, result_type(*tensors).numpy_dtype), out, 'stack')
 
 
 def _atleast(tensors, n):
@@ -152,12 +153,12 @@ def _as_tuple(result):
 def hstack(tensors, *, out=None):
     """Return the tensors concatenated column-wise (along dim 1; dim 0 for vectors)."""
     ts = _as_tuple(atleast_1d(*_tensor_list(tensors, "hstack")))
-    return cat(ts, 0 if all(t._data.ndim == 1 for t in ts) else 1)
+    return _store_out(cat(ts, 0 if all(t._data.ndim == 1 for t in ts) else 1), out, 'hstack')
 
 
 def vstack(tensors, *, out=None):
     """Return the tensors concatenated row-wise (along dim 0, vectors as rows)."""
-    return cat(_as_tuple(atleast_2d(*_tensor_list(tensors, "vstack"))), 0)
+    return _store_out(cat(_as_tuple(atleast_2d(*_tensor_list(tensors, "vstack"))), 0), out, 'vstack')
 
 
 row_stack = vstack
@@ -165,7 +166,7 @@ row_stack = vstack
 
 def dstack(tensors, *, out=None):
     """Return the tensors concatenated depth-wise (along dim 2)."""
-    return cat(_as_tuple(atleast_3d(*_tensor_list(tensors, "dstack"))), 2)
+    return _store_out(cat(_as_tuple(atleast_3d(*_tensor_list(tensors, "dstack"))), 2), out, 'dstack')
 
 
 class _Parts(MultiOutputOp):

@@ -8,6 +8,7 @@ import numpy as np
 
 from .._tensor import Tensor
 from ._op import Op, Samples, apply, broadcast_error
+from ._out import store as _store_out
 
 
 def needs_grad(ctx, i):
@@ -127,16 +128,16 @@ def matmul(input, other, *, out=None):
     _check_matmul(input, other)
     da, db = input._data.ndim, other._data.ndim
     if da == 2 and db == 2:
-        return apply(MatMul, (input, other))
+        return _store_out(apply(MatMul, (input, other)), out, 'matmul')
     if da == 1 and db == 1:
-        return apply(Dot, (input, other))
+        return _store_out(apply(Dot, (input, other)), out, 'matmul')
     if da == 2 and db == 1:
-        return apply(Mv, (input, other))
+        return _store_out(apply(Mv, (input, other)), out, 'matmul')
     if da == 1 and db == 2:
-        return apply(VecMat, (input, other))
+        return _store_out(apply(VecMat, (input, other)), out, 'matmul')
     if da == 2 or (da >= 3 and db >= 3 and all(s == 1 for s in input._data.shape[:-2])):
-        return apply(MatMulCloned, (input, other))
-    return apply(BatchMatMul, (input, other))
+        return _store_out(apply(MatMulCloned, (input, other)), out, 'matmul')
+    return _store_out(apply(BatchMatMul, (input, other)), out, 'matmul')
 
 
 def rmatmul(input, other):
@@ -165,7 +166,7 @@ def dot(input, other, *, out=None):
     if input._data.ndim != 1 or other._data.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {input._data.ndim}D and {other._data.ndim}D tensors")
     _check_matmul(input, other)
-    return apply(Dot, (input, other))
+    return _store_out(apply(Dot, (input, other)), out, 'dot')
 
 
 vdot = dot
@@ -189,7 +190,7 @@ def mv(input, vec, *, out=None):
     if input._data.ndim != 2 or vec._data.ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input._data.ndim}, {vec._data.ndim}")
     _check_matmul(input, vec)
-    return apply(Mv, (input, vec))
+    return _store_out(apply(Mv, (input, vec)), out, 'mv')
 
 
 def mm(input, mat2, *, out=None):
@@ -199,7 +200,7 @@ def mm(input, mat2, *, out=None):
     if mat2._data.ndim != 2:
         raise RuntimeError("mat2 must be a matrix")
     _check_matmul(input, mat2)
-    return apply(MatMul, (input, mat2))
+    return _store_out(apply(MatMul, (input, mat2)), out, 'mm')
 
 
 def bmm(input, mat2, *, out=None):
@@ -213,7 +214,7 @@ def bmm(input, mat2, *, out=None):
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: {_fmt((sa[0], sa[2]))} "
                            f"but got: {_fmt(sb[:2])}.")
     _check_dtypes(input, mat2)
-    return apply(Bmm, (input, mat2))
+    return _store_out(apply(Bmm, (input, mat2)), out, 'bmm')
 
 
 # ---------------------------------------------------------------- beta * input + alpha * product
@@ -284,7 +285,7 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
         raise RuntimeError("mat2 must be a matrix, got " + f"{mat2._data.ndim}-D tensor")
     _check_matmul(mat1, mat2)
     _expand_check(input, mm_shape)
-    return apply(Addmm, (input, mat1, mat2), beta, alpha)
+    return _store_out(apply(Addmm, (input, mat1, mat2), beta, alpha), out, 'addmm')
 
 
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
@@ -294,7 +295,7 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
         bmm(batch1, batch2)  # raises bmm's error
     shape = batch1._data.shape[:2] + batch2._data.shape[2:]
     _expand_check(input, shape)
-    return apply(Baddbmm, (input, batch1, batch2), beta, alpha)
+    return _store_out(apply(Baddbmm, (input, batch1, batch2), beta, alpha), out, 'baddbmm')
 
 
 def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
@@ -304,7 +305,7 @@ def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
                            f"{vec._data.ndim}")
     _check_matmul(mat, vec)
     _expand_check(input, mat._data.shape[:1])
-    return apply(Addmv, (input, mat, vec), beta, alpha)
+    return _store_out(apply(Addmv, (input, mat, vec), beta, alpha), out, 'addmv')
 
 
 # ---------------------------------------------------------------- composites and the rest
@@ -317,7 +318,7 @@ def outer(input, vec2, *, out=None):
     for name, t in (("self", input), ("vec2", vec2)):
         if t._data.ndim != 1:
             raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {t._data.ndim}-D")
-    return mul(unsqueeze(input, 1), vec2)
+    return _store_out(mul(unsqueeze(input, 1), vec2), out, 'outer')
 
 
 ger = outer
@@ -349,18 +350,18 @@ def tensordot(a, b, dims=2, out=None):
     out_shape = tuple(a.shape[d] for d in free_a) + tuple(b.shape[d] for d in free_b)
     left = reshape(permute(a, free_a + da), (-1, k))
     right = reshape(permute(b, db + free_b), (k, -1))
-    return reshape(mm(left, right), out_shape)
+    return _store_out(reshape(mm(left, right), out_shape), out, 'tensordot')
 
 
 def inner(input, other, *, out=None):
     """Return the inner product over the last dimension (scalars multiply)."""
     if input.ndim == 0 or other.ndim == 0:
         from .elementwise import mul
-        return mul(input, other)
+        return _store_out(mul(input, other), out, 'inner')
     if input.shape[-1] != other.shape[-1]:
         raise RuntimeError(f"inner() the last dimension must match on both input tensors but got shapes "
                            f"{_fmt(input.shape)} and {_fmt(other.shape)}")
-    return tensordot(input, other, ([-1], [-1]))
+    return _store_out(tensordot(input, other, ([-1], [-1])), out, 'inner')
 
 
 def _parse_einsum(equation, shapes):

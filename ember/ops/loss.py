@@ -9,6 +9,7 @@ import warnings
 import numpy as np
 
 from .._tensor import Tensor
+from ._cascade_sum import torch_sum
 from ._op import Op, Samples, apply, apply_unary
 from .linalg import needs_grad
 
@@ -36,7 +37,9 @@ def _reduce(loss, reduction):
 def _np_reduce(loss, reduction):
     if reduction == "none":
         return loss
-    return np.asarray(loss.mean() if reduction == "mean" else loss.sum(), dtype=loss.dtype)
+    # PyTorch reduces these losses with at::sum / at::mean: its summation order, then one division
+    total = torch_sum(loss, None)
+    return np.asarray(total / loss.dtype.type(loss.size) if reduction == "mean" else total, dtype=loss.dtype)
 
 
 def _grad_scale(ctx, reduction, size):

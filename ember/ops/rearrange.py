@@ -7,6 +7,7 @@ import numpy as np
 
 from ._op import Op, Samples, apply_unary, apply_view
 from .shape import Clone, _inverse, _shape_arg, reshape
+from ._out import store as _store_out
 
 
 def _unrepeat(xp, grad, in_shape, sizes):
@@ -185,14 +186,14 @@ def tril(input, diagonal=0, *, out=None):
     """Return the lower triangle (on and below ``diagonal``) of the last two dimensions, the rest zero."""
     if input._data.ndim < 2:
         raise RuntimeError("tril: input tensor must have at least 2 dimensions")
-    return apply_unary(Tril, input, int(diagonal))
+    return _store_out(apply_unary(Tril, input, int(diagonal)), out, 'tril')
 
 
 def triu(input, diagonal=0, *, out=None):
     """Return the upper triangle (on and above ``diagonal``) of the last two dimensions, the rest zero."""
     if input._data.ndim < 2:
         raise RuntimeError("triu: input tensor must have at least 2 dimensions")
-    return apply_unary(Triu, input, int(diagonal))
+    return _store_out(apply_unary(Triu, input, int(diagonal)), out, 'triu')
 
 
 class Unfold(Op):

@@ -14,7 +14,9 @@ import numpy as np
 
 from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import _state
+from ._cascade_sum import torch_sum
 from ._op import _DISCARD, Op, Samples, _record, apply_unary
+from ._out import store as _store_out
 
 _new = object.__new__
 _INT64 = np.dtype(np.int64)
@@ -105,10 +107,17 @@ class Sum(Op):
 
     def forward(ctx, x, dims, keepdim, np_dtype):
         _reduce_state(ctx, x, dims, keepdim)
-        return np.asarray(np.sum(x, axis=dims, keepdims=keepdim, dtype=np_dtype))
+        return np.asarray(_float_sum(x, dims, keepdim, np_dtype))
 
     def backward(ctx, xp, grad):
         return (_restore(xp, grad, ctx.in_shape, ctx.dims, ctx.keepdim),)
+
+
+def _float_sum(x, dims, keepdim, np_dtype):
+    """Sum in ``np_dtype``; floats add in PyTorch's order, so printed sums match to the last digit."""
+    if np_dtype.kind == "f":
+        return torch_sum(x.astype(np_dtype, copy=False), dims, keepdim)
+    return np.sum(x, axis=dims, keepdims=keepdim, dtype=np_dtype)
 
 
 def _sum_cases(make):
@@ -136,8 +145,8 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None):  # 
         dim = axis
     np_dtype = _sum_dtype(input, dtype)
     if dim is None:
-        return apply_unary(Sum, input, None if input._data.ndim else (), keepdim, np_dtype)
-    return apply_unary(SumDim, input, _dims(input, dim), keepdim, np_dtype)
+        return _store_out(apply_unary(Sum, input, None if input._data.ndim else (), keepdim, np_dtype), out, 'sum')
+    return _store_out(apply_unary(SumDim, input, _dims(input, dim), keepdim, np_dtype), out, 'sum')
 
 
 class Nansum(Op):
@@ -158,7 +167,7 @@ class Nansum(Op):
 def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """Return the sum of all elements (or over ``dim``), treating NaN as zero."""
     dims = None if dim is None and input._data.ndim else _dims(input, dim)
-    return apply_unary(Nansum, input, dims, keepdim, _sum_dtype(input, dtype))
+    return _store_out(apply_unary(Nansum, input, dims, keepdim, _sum_dtype(input, dtype)), out, 'nansum')
 
 
 class Mean(Op):
@@ -170,7 +179,8 @@ class Mean(Op):
         _reduce_state(ctx, x, dims, keepdim)
         ctx.count = count = _count(x.shape, dims)
         with np.errstate(invalid="ignore", divide="ignore"):  # the mean of nothing is NaN, silently
-            return np.asarray(np.sum(x, axis=dims, keepdims=keepdim, dtype=np_dtype) / count)
+            # PyTorch's CPU mean is the sum, then one division
+            return np.asarray(_float_sum(x, dims, keepdim, np_dtype) / np_dtype.type(count))
 
     def backward(ctx, xp, grad):
         # expand first, then divide: an empty input then gets an empty gradient, never 0/0
@@ -192,8 +202,8 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None):
         raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be either a floating "
                            f"point or complex dtype. Got: {_NAMES[np_dtype.name]}")
     if dim is None:
-        return apply_unary(Mean, input, None if input._data.ndim else (), keepdim, np_dtype)
-    return apply_unary(MeanDim, input, _dims(input, dim), keepdim, np_dtype)
+        return _store_out(apply_unary(Mean, input, None if input._data.ndim else (), keepdim, np_dtype), out, 'mean')
+    return _store_out(apply_unary(MeanDim, input, _dims(input, dim), keepdim, np_dtype), out, 'mean')
 
 
 def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
@@ -203,7 +213,7 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
                            f"{_dtype_name(input)}")
     dims = None if dim is None and input._data.ndim else _dims(input, dim)
     count = np.sum(~np.isnan(input._data), axis=dims, keepdims=keepdim)
-    return nansum(input, dim, keepdim, dtype=dtype) / _wrap(np.asarray(count))
+    return _store_out(nansum(input, dim, keepdim, dtype=dtype) / _wrap(np.asarray(count)), out, 'nanmean')
 
 
 def _others_product(x, axis):
@@ -254,11 +264,11 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """Return the product of all elements, or over dimension ``dim`` (integers in int64)."""
     np_dtype = _sum_dtype(input, dtype)
     if dim is None:
-        return apply_unary(Prod, input, None if input._data.ndim else (), keepdim, np_dtype)
+        return _store_out(apply_unary(Prod, input, None if input._data.ndim else (), keepdim, np_dtype), out, 'prod')
     if not isinstance(dim, (int, np.integer)):
         raise TypeError(f"prod(): argument 'dim' must be int, not {type(dim).__name__}")
     d = input._wrap_dim(int(dim))
-    return apply_unary(ProdDim, input, (d,) if input._data.ndim else (), keepdim, np_dtype)
+    return _store_out(apply_unary(ProdDim, input, (d,) if input._data.ndim else (), keepdim, np_dtype), out, 'prod')
 
 
 def sum_to_size(input, *size):
@@ -510,12 +520,12 @@ def max(input, dim=None, keepdim=False, *, out=None):  # noqa: A001
     tensor ``other`` as second argument, the elementwise maximum."""
     if isinstance(dim, Tensor):
         from .elementwise import maximum
-        return maximum(input, dim)
+        return _store_out(maximum(input, dim), out, 'max')
     if dim is None:
         if input._data.size == 0:
             raise RuntimeError(_EMPTY_ALL.format("max"))
-        return apply_unary(MaxAll, input)
-    return _pick(input, dim, keepdim, "max", np.argmax, MaxDim, return_types.max)
+        return _store_out(apply_unary(MaxAll, input), out, 'max')
+    return _store_out(_pick(input, dim, keepdim, "max", np.argmax, MaxDim, return_types.max), out, 'max')
 
 
 def min(input, dim=None, keepdim=False, *, out=None):  # noqa: A001
@@ -523,12 +533,12 @@ def min(input, dim=None, keepdim=False, *, out=None):  # noqa: A001
     tensor ``other`` as second argument, the elementwise minimum."""
     if isinstance(dim, Tensor):
         from .elementwise import minimum
-        return minimum(input, dim)
+        return _store_out(minimum(input, dim), out, 'min')
     if dim is None:
         if input._data.size == 0:
             raise RuntimeError(_EMPTY_ALL.format("min"))
-        return apply_unary(MinAll, input)
-    return _pick(input, dim, keepdim, "min", np.argmin, MinDim, return_types.min)
+        return _store_out(apply_unary(MinAll, input), out, 'min')
+    return _store_out(_pick(input, dim, keepdim, "min", np.argmin, MinDim, return_types.min), out, 'min')
 
 
 def _extreme_dims(input, dim, name):
@@ -544,12 +554,12 @@ def _extreme_dims(input, dim, name):
 
 def amax(input, dim=(), keepdim=False, *, out=None):
     """Return the maximum over ``dim`` (all dimensions when empty); ties share the gradient."""
-    return apply_unary(Amax, input, _extreme_dims(input, dim, "amax"), keepdim)
+    return _store_out(apply_unary(Amax, input, _extreme_dims(input, dim, "amax"), keepdim), out, 'amax')
 
 
 def amin(input, dim=(), keepdim=False, *, out=None):
     """Return the minimum over ``dim`` (all dimensions when empty); ties share the gradient."""
-    return apply_unary(Amin, input, _extreme_dims(input, dim, "amin"), keepdim)
+    return _store_out(apply_unary(Amin, input, _extreme_dims(input, dim, "amin"), keepdim), out, 'amin')
 
 
 def aminmax(input, *, dim=None, keepdim=False, out=None):
@@ -562,7 +572,7 @@ def aminmax(input, *, dim=None, keepdim=False, out=None):
     else:
         d = _nonempty_dim(input, dim, "aminmax", sep=": ")
         dims = (d,) if input._data.ndim else ()
-    return return_types.aminmax(*_apply_multi(Aminmax, input, dims, keepdim))
+    return _store_out(return_types.aminmax(*_apply_multi(Aminmax, input, dims, keepdim)), out, 'aminmax')
 
 
 def _arg_extreme(input, dim, keepdim, name, choose):
@@ -721,12 +731,12 @@ def _var_args(input, dim, unbiased, keepdim, correction, name):
 
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
     """Return the variance over ``dim`` (all elements when None), with Bessel's ``correction`` (default 1)."""
-    return apply_unary(Var, input, *_var_args(input, dim, unbiased, keepdim, correction, "var"))
+    return _store_out(apply_unary(Var, input, *_var_args(input, dim, unbiased, keepdim, correction, "var")), out, 'var')
 
 
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
     """Return the standard deviation over ``dim`` (all elements when None), with ``correction`` (default 1)."""
-    return apply_unary(Std, input, *_var_args(input, dim, unbiased, keepdim, correction, "std"))
+    return _store_out(apply_unary(Std, input, *_var_args(input, dim, unbiased, keepdim, correction, "std")), out, 'std')
 
 
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
@@ -832,7 +842,7 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
         raise RuntimeError(f"linalg.vector_norm cannot compute the {order:g} norm on an empty tensor because the "
                            f"operation does not have an identity")
     np_dtype = x.dtype if dtype is None else dtype.numpy_dtype
-    return apply_unary(Norm, input, order, dims, keepdim, np_dtype)
+    return _store_out(apply_unary(Norm, input, order, dims, keepdim, np_dtype), out, 'norm')
 
 
 class Logsumexp(Op):
@@ -858,7 +868,7 @@ class Logsumexp(Op):
 
 def logsumexp(input, dim, keepdim=False, *, out=None):
     """Return ``log(sum(exp(input)))`` over ``dim``, without overflow."""
-    return apply_unary(Logsumexp, input, _dims(input, dim), keepdim)
+    return _store_out(apply_unary(Logsumexp, input, _dims(input, dim), keepdim), out, 'logsumexp')
 
 
 # ---------------------------------------------------------------- cumulative sums, products and extremes
@@ -938,12 +948,12 @@ def _cum_args(input, dim, dtype):
 
 def cumsum(input, dim, *, dtype=None, out=None):
     """Return the running sum along ``dim`` (integers accumulate in int64)."""
-    return apply_unary(Cumsum, input, *_cum_args(input, dim, dtype))
+    return _store_out(apply_unary(Cumsum, input, *_cum_args(input, dim, dtype)), out, 'cumsum')
 
 
 def cumprod(input, dim, *, dtype=None, out=None):
     """Return the running product along ``dim`` (integers accumulate in int64)."""
-    return apply_unary(Cumprod, input, *_cum_args(input, dim, dtype))
+    return _store_out(apply_unary(Cumprod, input, *_cum_args(input, dim, dtype)), out, 'cumprod')
 
 
 class Cummax(_Select):
@@ -1041,13 +1051,13 @@ def _softmax_input(input, dim, dtype, kernel):
 def softmax(input, dim, dtype=None, *, out=None):
     """Return the softmax of ``input`` along ``dim`` (computed in ``dtype`` when given)."""
     input, d = _softmax_input(input, dim, dtype, "softmax")
-    return apply_unary(Softmax, input, d)
+    return _store_out(apply_unary(Softmax, input, d), out, 'softmax')
 
 
 def log_softmax(input, dim, dtype=None, *, out=None):
     """Return the log of the softmax of ``input`` along ``dim``, computed stably."""
     input, d = _softmax_input(input, dim, dtype, "log_softmax")
-    return apply_unary(LogSoftmax, input, d)
+    return _store_out(apply_unary(LogSoftmax, input, d), out, 'log_softmax')
 
 
 # ---------------------------------------------------------------- sorting and order statistics
@@ -1093,7 +1103,7 @@ def sort(input, dim=-1, descending=False, stable=None, *, out=None):
     d = input._wrap_dim(dim)
     x = input._data
     idx = _argsort(x, d, descending) if x.ndim else _ZERO_INDEX
-    return _select(Sort if stable is None else SortStable, input, idx, d, True, return_types.sort)
+    return _store_out(_select(Sort if stable is None else SortStable, input, idx, d, True, return_types.sort), out, 'sort')
 
 
 def argsort(input, dim=-1, descending=False, stable=False):
@@ -1120,7 +1130,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):  # noqa: A00
     if not 0 <= k <= size:
         raise RuntimeError("selected index k out of range")
     idx = _first_k(_argsort(x, d, largest), d, 0, k) if x.ndim else _ZERO_INDEX
-    return _select(Topk, input, idx, d, True, return_types.topk)
+    return _store_out(_select(Topk, input, idx, d, True, return_types.topk), out, 'topk')
 
 
 class Kthvalue(_Select):
@@ -1137,7 +1147,7 @@ def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
     if not 1 <= k <= (x.shape[d] if x.ndim else 1):
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
     idx = _first_k(np.argsort(x, axis=d, kind="stable"), d, k - 1, k) if x.ndim else _ZERO_INDEX
-    return _select(Kthvalue, input, idx, d, keepdim, return_types.kthvalue)
+    return _store_out(_select(Kthvalue, input, idx, d, keepdim, return_types.kthvalue), out, 'kthvalue')
 
 
 class MedianAll(MaxAll):
@@ -1165,16 +1175,16 @@ class MedianDim(_Select):
 def median(input, dim=None, keepdim=False, *, out=None):
     """Return the lower median of all elements, or the named tuple (values, indices) along ``dim``."""
     if dim is None:
-        return apply_unary(MedianAll, input)
+        return _store_out(apply_unary(MedianAll, input), out, 'median')
     d = _nonempty_dim(input, dim, "median")
     x = input._data
     if not x.ndim:
-        return _select(MedianDim, input, _ZERO_INDEX, d, keepdim, return_types.median)
+        return _store_out(_select(MedianDim, input, _ZERO_INDEX, d, keepdim, return_types.median), out, 'median')
     idx = _first_k(np.argsort(x, axis=d, kind="stable"), d, (x.shape[d] - 1) // 2, (x.shape[d] + 1) // 2)
     if x.dtype.kind == "f":  # a slice holding NaN has median NaN, at its first NaN
         nan = np.isnan(x)
         idx = np.where(nan.any(axis=d, keepdims=True), np.argmax(nan, axis=d, keepdims=True), idx)
-    return _select(MedianDim, input, idx, d, keepdim, return_types.median)
+    return _store_out(_select(MedianDim, input, idx, d, keepdim, return_types.median), out, 'median')
 
 
 class Mode(_Select):
@@ -1203,7 +1213,7 @@ def mode(input, dim=-1, keepdim=False, *, out=None):
     d = _nonempty_dim(input, dim, "mode")
     x = input._data
     idx = _mode_index(x, d) if x.ndim else _ZERO_INDEX
-    return _select(Mode, input, idx, d, keepdim, return_types.mode)
+    return _store_out(_select(Mode, input, idx, d, keepdim, return_types.mode), out, 'mode')
 
 
 class Unique(Op):
@@ -1257,12 +1267,12 @@ def _logical(input, dim, keepdim, fn):
 
 def all(input, dim=None, keepdim=False, *, out=None):  # noqa: A001
     """Return True where all elements (over ``dim``) are nonzero."""
-    return _logical(input, dim, keepdim, np.all)
+    return _store_out(_logical(input, dim, keepdim, np.all), out, 'all')
 
 
 def any(input, dim=None, keepdim=False, *, out=None):  # noqa: A001
     """Return True where any element (over ``dim``) is nonzero."""
-    return _logical(input, dim, keepdim, np.any)
+    return _store_out(_logical(input, dim, keepdim, np.any), out, 'any')
 
 
 def count_nonzero(input, dim=None):

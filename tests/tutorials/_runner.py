@@ -2,9 +2,9 @@
 
 Each cell runs in one shared namespace, as in a notebook: ``torch`` is bound to the library under
 test (``import torch`` / ``from torch import nn`` inside a cell resolve to it too), ``np`` and
-``math`` are bound as the tutorials import them. As IPython and sphinx-gallery do, a cell whose last
+``math``, ``random`` are bound as the tutorials import them. As IPython and sphinx-gallery do, a cell whose last
 statement is an expression prints that value's ``repr`` (unless it is None). Both runs start from
-``manual_seed(0)`` and ``np.random.seed(0)``.
+``manual_seed(0)``, ``np.random.seed(0)`` and ``random.seed(0)``.
 
 Outputs are compared line by line after normalising object addresses (``0x7f...`` -> ``0x?``) and
 PyTorch's module name (``torch.`` -> ``ember.``), the only differences the tutorials allow.
@@ -15,6 +15,7 @@ import contextlib
 import difflib
 import io
 import math
+import random
 import re
 import textwrap
 
@@ -51,8 +52,9 @@ def run_cells(cells, lib):
     """Run ``cells`` (a list of source strings) with ``torch`` bound to ``lib``; return stdout lines."""
     lib.manual_seed(0)
     np.random.seed(0)
+    random.seed(0)
     namespace = {"__builtins__": dict(vars(builtins), __import__=_importer(lib)),
-                 "torch": lib, "np": np, "numpy": np, "math": math, "__name__": "__cell__"}
+                 "torch": lib, "np": np, "numpy": np, "math": math, "random": random, "__name__": "__cell__"}
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         for cell in cells:

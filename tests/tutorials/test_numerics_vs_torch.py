@@ -1,0 +1,122 @@
+"""Fixes found by running the tutorials: ``out=`` writes, and sums added in PyTorch's order."""
+import warnings
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+import ember  # noqa: E402
+
+
+def _both(fn):
+    """Run ``fn(lib)`` for torch and ember; return (torch result or exception, ember result or exception)."""
+    res = []
+    for lib in (torch, ember):
+        try:
+            res.append(fn(lib))
+        except Exception as exc:  # noqa: BLE001 - the exception itself is compared
+            res.append(exc)
+    return res
+
+
+def _same(a, b):
+    if isinstance(a, Exception):
+        assert type(b) is type(a) and str(b) == str(a), (a, b)
+        return
+    assert not isinstance(b, Exception), b
+    if isinstance(a, tuple):
+        for x, y in zip(a, b, strict=True):
+            _same(x, y)
+        return
+    assert str(b.dtype).replace("ember", "torch") == str(a.dtype) and tuple(b.shape) == tuple(a.shape)
+    np.testing.assert_array_equal(b.numpy(), a.numpy())
+
+
+OUT_CASES = {
+    "matmul": lambda L, o: L.matmul(L.ones(4, 4), L.ones(4, 4).T, out=o),
+    "mul": lambda L, o: L.mul(L.ones(4, 4), L.full((4, 4), 3.0), out=o),
+    "add": lambda L, o: L.add(L.ones(4, 4), 2, alpha=3, out=o),
+    "exp": lambda L, o: L.exp(L.zeros(4, 4), out=o),
+    "sum": lambda L, o: L.sum(L.ones(2, 4, 4), 0, out=o),
+    "cat": lambda L, o: L.cat([L.ones(2, 4), L.zeros(2, 4)], out=o),
+    "clamp": lambda L, o: L.clamp(L.arange(16.).reshape(4, 4), 2, 5, out=o),
+    "where": lambda L, o: L.where(L.eye(4) > 0, L.ones(4, 4), L.zeros(4, 4), out=o),
+}
+
+
+@pytest.mark.parametrize("name", list(OUT_CASES))
+@pytest.mark.parametrize("out_shape", [(4, 4), (0,), (3,)])
+def test_out_writes_into_the_given_tensor(name, out_shape):
+    def run(lib):
+        out = lib.full(out_shape, 7.0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            result = OUT_CASES[name](lib, out)
+        assert result is out
+        return out
+    _same(*_both(run))
+
+
+def test_out_shares_memory_with_views_and_numpy():
+    for lib in (torch, ember):
+        base = lib.zeros(4, 4)
+        arr = base.numpy()
+        lib.mul(lib.ones(4, 4), 2, out=base)
+        assert arr[0, 0] == 2.0
+
+
+def test_out_resize_warns_as_pytorch():
+    for lib in (torch, ember):
+        with pytest.warns(UserWarning, match="An output with one or more elements was resized since it had shape "
+                                             r"\[3\], which does not match the required output shape \[4, 4\]"):
+            lib.mul(lib.ones(4, 4), 2, out=lib.zeros(3))
+
+
+@pytest.mark.parametrize("case", [
+    lambda L: L.mul(L.ones(3, requires_grad=True), 2, out=L.zeros(3)),
+    lambda L: L.mul(L.ones(3), 2, out=L.zeros(3, requires_grad=True)),
+    lambda L: L.exp(L.ones(3), out=L.zeros(3, dtype=L.long)),
+    lambda L: L.add(L.ones(3), 1, out=L.zeros(3, dtype=L.bool)),
+    lambda L: L.add(L.ones(3, dtype=L.long), 1, out=L.zeros(3, dtype=L.float64)),
+    lambda L: L.add(L.ones(3, dtype=L.bool), True, out=L.zeros(3, dtype=L.long)),
+])
+def test_out_errors_and_casts_as_pytorch(case):
+    _same(*_both(case))
+
+
+def test_failed_out_leaves_out_unchanged():
+    out = ember.full((3,), 5, dtype=ember.long)
+    with pytest.raises(RuntimeError):
+        ember.exp(ember.ones(3), out=out)
+    assert out.tolist() == [5, 5, 5]
+
+
+SUM_SHAPES = [(5,), (8,), (13,), (100,), (257,), (2000,), (4097,), (30000,), (3, 5), (4, 40), (50, 3), (37, 21),
+              (2, 3, 4), (5, 17, 9), (3, 100, 40), (2000, 3)]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("shape", SUM_SHAPES, ids=str)
+def test_sum_and_mean_add_in_pytorchs_order(shape, dtype):
+    data = (np.random.default_rng(len(shape) * 1000 + shape[-1]).standard_normal(shape) * 10).astype(dtype)
+    t, e = torch.from_numpy(data), ember.from_numpy(data.copy())
+    dims = [None] + [d for d in range(len(shape))] + ([(0, 1)] if len(shape) > 2 else [])
+    for dim in dims:
+        for op in ("sum", "mean"):
+            want = getattr(t, op)() if dim is None else getattr(t, op)(dim)
+            got = getattr(e, op)() if dim is None else getattr(e, op)(dim)
+            np.testing.assert_array_equal(got.numpy(), want.numpy(), err_msg=f"{op} dim={dim}")
+    assert e.T.sum().item() == t.T.sum().item() if len(shape) == 2 else True
+
+
+def test_broadcast_gradient_sums_in_pytorchs_order():
+    x = np.linspace(-3, 3, 2000, dtype=np.float32)
+    grads = []
+    for lib in (torch, ember):
+        a = lib.tensor(0.5, requires_grad=True)
+        (a * lib.from_numpy(x.copy()) ** 2).sum().backward()
+        b = lib.zeros(3, requires_grad=True)
+        (b + lib.from_numpy(x.reshape(-1, 1).repeat(3, 1).copy()) * 1.7).pow(2).sum().backward()
+        grads.append((a.grad.item(), b.grad.tolist()))
+    assert grads[1] == grads[0]
