@@ -191,10 +191,9 @@ def test_dropout2d_of_a_5d_input_drops_whole_channels_like_pytorch():
         assert_same(e, t)
 
 
-@pytest.mark.xfail(strict=True, raises=AttributeError,
-                   reason="ember.nn.functional has no rrelu: RReLU fails in training mode (reported)")
-def test_rrelu_training_noise_is_pytorchs():
-    for e, t in zip(*run_both(lambda lib: (lib.nn.RReLU()(_ramp(lib, (4, 5), "float32") - 10), lib.rand(3)))):
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_rrelu_training_noise_is_pytorchs(dtype):
+    for e, t in zip(*run_both(lambda lib: (lib.nn.RReLU(0.1, 0.4)(_ramp(lib, (4, 5), dtype) - 10), lib.rand(3)))):
         assert_same(e, t)
 
 

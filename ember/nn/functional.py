@@ -27,7 +27,7 @@ from ..ops.reduction import softmax as _softmax
 from ._attention_functional import multi_head_attention_forward
 
 __all__ = [
-    "multi_head_attention_forward",
+    "multi_head_attention_forward", "rrelu", "rrelu_",
     "relu", "relu_", "sigmoid", "tanh", "leaky_relu", "elu", "selu", "celu", "gelu", "silu", "mish", "softplus",
     "hardtanh", "relu6", "hardsigmoid", "hardswish", "logsigmoid", "softsign", "tanhshrink", "threshold",
     "softshrink", "hardshrink", "glu", "prelu", "softmax", "log_softmax", "softmin",
@@ -292,3 +292,30 @@ def adaptive_max_pool1d(input, output_size, return_indices=False):
     o = output_size if isinstance(output_size, int) else output_size[0]
     r = adaptive_max_pool2d(input.unsqueeze(-2), (1, o), return_indices)
     return (r[0].squeeze(-2), r[1].squeeze(-2)) if return_indices else r.squeeze(-2)
+
+
+def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
+    """Randomized leaky ReLU: slopes drawn uniformly from [lower, upper) for non-positive elements
+    in training (PyTorch's stream: one 53-bit draw per such element, in order), their mean in eval."""
+    if not training:
+        return leaky_relu(input, (lower + upper) / 2, inplace)
+    from ..random import default_generator
+    x = input._data
+    negative = x <= 0
+    # PyTorch's kernel: the bounds in the input's precision (float32 for float32 and float16), one
+    # 53-bit draw per non-positive element, and x * (hi - lo) + lo in double without an fma
+    bound = np.float64 if x.dtype == np.float64 else np.float32
+    lo, hi = float(bound(lower)), float(bound(upper))
+    slopes = default_generator._unit53(int(negative.sum())) * (hi - lo) + lo
+    noise = np.ones_like(x)
+    noise[negative] = slopes.astype(x.dtype)
+    result = _ew.mul(input, _wrap(noise))
+    if inplace:
+        from ..ops.inplace import copy_
+        return copy_(input, result)
+    return result
+
+
+def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False):
+    """In-place :func:`rrelu`."""
+    return rrelu(input, lower, upper, training, inplace=True)
