@@ -10,6 +10,9 @@ Without ``create_graph`` the pass runs on NumPy arrays (``_numpy_api``); with it
 """
 import heapq
 import re
+from sys import getrefcount as _getrefcount
+
+from numpy import ndarray as _ndarray
 
 from .grad_mode import _state
 from .graph import ANOMALY_HINT, FREED, FREED_MESSAGE, MODIFIED_MESSAGE, AccumulateGrad, _Packed, recording
@@ -19,11 +22,14 @@ from .graph import register_post_accumulate_grad_hook, register_tensor_hook, ret
 __all__ = ["backward", "grad", "retain_grad", "register_tensor_hook", "register_post_accumulate_grad_hook"]
 
 _api = None
+# bound on the first backward (ember._tensor imports this package, so not at import time)
+Tensor = _wrap = None
 
 
 def _namespaces():
-    global _api
+    global _api, Tensor, _wrap
     if _api is None:
+        from .._tensor import Tensor, _wrap
         from ..ops import _ember_api, _numpy_api
         _api = (_numpy_api, _ember_api)
     return _api
@@ -31,7 +37,6 @@ def _namespaces():
 
 def _as_tensor_grads(tensors, grads):
     """Check or create the root gradients, as PyTorch's ``_make_grads``."""
-    from .._tensor import Tensor, _wrap
     import numpy as np
     out = []
     for i, t in enumerate(tensors):
@@ -73,18 +78,19 @@ def _root_edges(tensors):
 
 def _dependencies(roots):
     """Count, for every node reachable from ``roots``, how many edges lead into it."""
-    deps = {}
-    seen = set(roots)
-    stack = list(roots)
+    deps = dict.fromkeys(roots, 0)  # a node is in deps once seen: no separate visited set
+    stack = list(deps)
+    push, get = stack.append, deps.get
     while stack:
-        node = stack.pop()
-        for nxt, _ in node.next_functions:
+        for nxt, _ in stack.pop().next_functions:
             if nxt is None:
                 continue
-            deps[nxt] = deps.get(nxt, 0) + 1
-            if nxt not in seen:
-                seen.add(nxt)
-                stack.append(nxt)
+            count = get(nxt)
+            if count is None:
+                deps[nxt] = 1
+                push(nxt)
+            else:
+                deps[nxt] = count + 1
     return deps
 
 
@@ -95,7 +101,6 @@ def _unpack(node, raw):
         return ()
     if saved is FREED:
         raise RuntimeError(FREED_MESSAGE)
-    from .._tensor import Tensor, _wrap
     out = []
     for value, version in zip(saved, node._versions):
         if isinstance(value, Tensor):
@@ -153,7 +158,7 @@ def _sum_to(xp, g, shape, dtype):
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, grad_variables=None, inputs=None):
     """Compute the sum of gradients of ``tensors`` w.r.t. graph leaves, accumulated into ``.grad``."""
-    from .._tensor import Tensor
+    _namespaces()
     tensors = (tensors,) if isinstance(tensors, Tensor) else tuple(tensors)
     if grad_variables is not None:  # the deprecated name PyTorch still accepts
         grad_tensors = grad_variables
@@ -175,8 +180,8 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,
          allow_unused=None, is_grads_batched=False, materialize_grads=False):
     """Return the gradients of ``outputs`` w.r.t. ``inputs`` without touching ``.grad``."""
-    from .._tensor import Tensor, _wrap
     import numpy as np
+    _namespaces()
     if not only_inputs:
         import warnings
         warnings.warn("only_inputs argument is deprecated and is ignored now (defaults to True). To accumulate "
@@ -218,7 +223,6 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
 def _run(tensors, grads, retain, create_graph, inputs, capture):
     """The backward pass. With ``capture``, return the gradients reaching ``inputs`` instead of
     accumulating them; with ``inputs`` and no capture, accumulate only into those."""
-    from .._tensor import _wrap
     raw_api, graph_api = _namespaces()
     raw = not create_graph
     xp = raw_api if raw else graph_api
@@ -247,6 +251,8 @@ def _run(tensors, grads, retain, create_graph, inputs, capture):
     prev_enabled = _state.enabled
     _state.enabled = create_graph
     try:
+        if raw and targets is None and call is _call_node:
+            _plain_pass(ready, buffers, deps, xp, retain)
         while ready:
             node = heapq.heappop(ready)[2]
             buf = buffers.pop(node, None)
@@ -283,6 +289,52 @@ def _run(tensors, grads, retain, create_graph, inputs, capture):
     return captured
 
 
+def _plain_pass(ready, buffers, deps, xp, retain):
+    """The loop of ``_run`` for the common pass (arrays, no ``inputs``, no anomaly mode), with the
+    per-node work of ``_call_node``, ``_sum_to`` and ``_accumulate`` inlined for unhooked nodes."""
+    heappop, heappush, pop, get = heapq.heappop, heapq.heappush, buffers.pop, buffers.get
+    while ready:
+        node = heappop(ready)[2]
+        buf = pop(node, None)
+        if type(node) is AccumulateGrad:
+            # an array no one else refers to (the engine made it) becomes .grad without a copy
+            if buf is not None:
+                owned = _getrefcount(buf) == 2 and _owned(buf)  # 2: ``buf`` and the call's argument
+                _accumulate_leaf(node.variable, buf, True, owned)
+            continue
+        if buf is None or node._hooked or node.n_outputs != 1:
+            grads_in = _call_node(node, buf, xp, True, retain)
+        else:
+            grads_in = node.backward(xp, buf, *_unpack(node, True))
+            if not retain:
+                node._release()
+        buf = None
+        for (nxt, nr), g in zip(node.next_functions, grads_in):
+            if nxt is None:
+                continue
+            if g is not None:
+                if nxt.n_outputs != 1:
+                    _accumulate(buffers, nxt, nr, _sum_to(xp, g, nxt._shape[nr], nxt._dtype[nr]))
+                else:
+                    if g.shape != nxt._shape or g.dtype != nxt._dtype:
+                        g = _sum_to(xp, g, nxt._shape, nxt._dtype)
+                    old = get(nxt)
+                    buffers[nxt] = g if old is None else old + g
+            left = deps[nxt] - 1
+            deps[nxt] = left
+            if left == 0:
+                heappush(ready, (-nxt._seq, id(nxt), nxt))
+        grads_in = g = old = None  # drop references, so that the refcount test above is exact
+
+
+def _owned(array):
+    """True if ``array`` owns its memory (a new, writable, C-ordered array, not a view)."""
+    if type(array) is not _ndarray or array.base is not None:
+        return False
+    flags = array.flags
+    return flags.owndata and flags.c_contiguous and flags.writeable
+
+
 def _nodes_leading_to(roots, targets, deps):
     """Return the set of nodes from which some target node is reachable (the rest is pruned)."""
     remaining = dict(deps)
@@ -316,7 +368,6 @@ def _accumulate(buffers, node, nr, g):
 
 def _call_node(node, buf, xp, raw, retain):
     """Run one node's backward (with its hooks) and return one gradient per next edge."""
-    from .._tensor import Tensor, _wrap
     if node.n_outputs == 1:
         if buf is None:
             return (None,) * len(node.next_functions)
@@ -344,7 +395,6 @@ def _call_node(node, buf, xp, raw, retain):
 
 
 def _run_pre_hooks(node, bufs, raw):
-    from .._tensor import Tensor, _wrap
     bufs = list(bufs)
     wrap = (lambda a: a if a is None or not raw else _wrap(a))
     unwrap = (lambda t: t._data if raw and isinstance(t, Tensor) else t)
@@ -372,26 +422,26 @@ def _run_pre_hooks(node, bufs, raw):
 
 
 def _retain_into(t, g, raw):
-    from .._tensor import _wrap
     if g is None:
         return
     g = _wrap(g.copy()) if raw else g
     t._grad = g if t._grad is None else t._grad + g
 
 
-def _accumulate_leaf(var, g, raw):
-    """AccumulateGrad: run the leaf's hooks, then add ``g`` into ``var.grad``."""
-    from .._tensor import Tensor, _wrap
+def _accumulate_leaf(var, g, raw, owned=False):
+    """AccumulateGrad: run the leaf's hooks, then add ``g`` into ``var.grad``. With ``owned``, ``g``
+    is an array only the engine refers to, which becomes ``.grad`` without a copy."""
     if var._leaf_hooks:
         for hook in list(var._leaf_hooks.values()):
             res = hook(_wrap(g) if raw else g)
             if res is not None:
                 g = res._data if raw else res
+                owned = False
     old = var._grad
     if raw:
         if old is None:
-            # the array may be shared with other gradients (or the caller's): own a copy
-            var._grad = _wrap(g.copy())
+            # an array shared with other gradients (or the caller's) is copied
+            var._grad = _wrap(g if owned else g.copy())
         elif old._requires_grad:
             var._grad = _wrap(old._data + g)
         else:

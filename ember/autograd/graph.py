@@ -75,6 +75,7 @@ class Node:
     _tensor_hooks = None     # {output_nr: {id: hook(grad) -> grad | None}} (Tensor.register_hook)
     _retained = None         # {output_nr: weakref to a non-leaf tensor that called retain_grad()}
     _anomaly_trace = None    # forward traceback, recorded under detect_anomaly
+    _hooked = False          # set by any of the above: the engine's fast path skips unhooked nodes' checks
 
     def name(self):
         """Return the node's name, as PyTorch prints it (``MulBackward0``)."""
@@ -92,6 +93,7 @@ class Node:
         """Register ``fn(grad_inputs, grad_outputs)`` to run after this node's backward."""
         if self.__dict__.get("_post_hooks") is None:
             self._post_hooks = {}
+            self._hooked = True
         handle = RemovableHandle(self._post_hooks)
         self._post_hooks[handle.id] = fn
         return handle
@@ -100,6 +102,7 @@ class Node:
         """Register ``fn(grad_outputs)`` to run before this node's backward."""
         if self.__dict__.get("_pre_hooks") is None:
             self._pre_hooks = {}
+            self._hooked = True
         handle = RemovableHandle(self._pre_hooks)
         self._pre_hooks[handle.id] = fn
         return handle
@@ -108,6 +111,7 @@ class Node:
         hooks = self.__dict__.get("_tensor_hooks")
         if hooks is None:
             hooks = self._tensor_hooks = {}
+            self._hooked = True
         per_output = hooks.setdefault(output_nr, {})
         handle = RemovableHandle(per_output)
         per_output[handle.id] = fn
@@ -150,6 +154,7 @@ def retain_grad(t):
     node = t._node
     if node.__dict__.get("_retained") is None:
         node._retained = {}
+        node._hooked = True
     node._retained[t._out_nr] = weakref.ref(t)
     t._retains_grad = True
 

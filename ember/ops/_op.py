@@ -101,8 +101,21 @@ def edge_of(t):
     node = t._node
     if node is not None:
         return (node, t._out_nr)
+    return _leaf_edge(t)
+
+
+def _record(ctx, inputs, args, out):
+    """Make ``out`` (an array) the output of node ``ctx`` over ``inputs``; save what backward reads."""
+    return _recorded(ctx, tuple([edge_of(t) if isinstance(t, Tensor) else _NO_EDGE for t in inputs]), args, out)
+
+
+_NO_EDGE = (None, 0)
+
+
+def _leaf_edge(t):
+    """The edge of a leaf ``t``: its AccumulateGrad node (made on first use), or none."""
     if not t._requires_grad:
-        return (None, 0)
+        return _NO_EDGE
     ref = t._accumulator
     acc = ref() if ref is not None else None
     if acc is None:
@@ -112,9 +125,9 @@ def edge_of(t):
     return (acc, 0)
 
 
-def _record(ctx, inputs, args, out):
-    """Make ``out`` (an array) the output of node ``ctx`` over ``inputs``; save what backward reads."""
-    ctx.next_functions = tuple([edge_of(t) if isinstance(t, Tensor) else (None, 0) for t in inputs])
+def _recorded(ctx, edges, args, out):
+    """``_record`` with the input edges already built (the hot path of the apply functions)."""
+    ctx.next_functions = edges
     ctx._shape = out.shape
     ctx._dtype = out.dtype
     ctx._seq = _next_seq()
@@ -131,14 +144,14 @@ def _record(ctx, inputs, args, out):
                 box = result._vc = [0]
                 saved.append(out)
                 versions.append(box)
+                continue
+            v = args[i]
+            saved.append(v)
+            if isinstance(v, Tensor):
+                box = v._vc
+                versions.append(0 if box is None else box[0])
             else:
-                v = args[i]
-                saved.append(v)
-                if isinstance(v, Tensor):
-                    box = v._vc
-                    versions.append(box[0] if box is not None else 0)
-                else:
-                    versions.append(None)
+                versions.append(None)
         ctx._saved = tuple(saved)
         ctx._versions = tuple(versions)
     else:
@@ -176,8 +189,9 @@ def apply_unary(cls, t, *params):
         t = _wrap(x) if not t._requires_grad else t
     if t._requires_grad and _state.enabled:
         ctx = _new(cls._node_type)
-        args = (t,) + params
-        return _record(ctx, (t,), args, ctx.forward(x, *params))
+        node = t._node
+        edge = (node, t._out_nr) if node is not None else _leaf_edge(t)
+        return _recorded(ctx, (edge,), (t,) + params, ctx.forward(x, *params))
     return _wrap(cls.forward(_DISCARD, x, *params))
 
 
@@ -218,7 +232,10 @@ def apply_binary(cls, a, b):
         if grad:
             ctx = _new(cls._node_type)
             args = (a, b)
-            return _record(ctx, args, args, ctx.forward(x, y))
+            node = a._node
+            edges = ((node, a._out_nr) if node is not None else _leaf_edge(a),
+                     edge_of(b) if isinstance(b, Tensor) else _NO_EDGE)
+            return _recorded(ctx, edges, args, ctx.forward(x, y))
         return _wrap(cls.forward(_DISCARD, x, y))
     except ValueError:
         err = broadcast_error(np.shape(x), np.shape(y))
