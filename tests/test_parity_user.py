@@ -157,18 +157,11 @@ DROPOUTS = {
     "Dropout3d": lambda lib, x, p: lib.nn.Dropout3d(p)(x),
     "AlphaDropout": lambda lib, x, p: lib.nn.AlphaDropout(p)(x),
 }
-ALPHA_P1 = pytest.mark.xfail(strict=True, reason="ember/ops/normalization.py: alpha_dropout(p=1) gives NaN, "
-                                                 "PyTorch multiplies by zero without drawing (reported)")
-
-
 @pytest.mark.parametrize("shape", [(3, 6, 4, 4), (40, 1, 1)])
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("p", [0.0, 0.2, 0.5, pytest.param(1.0, id="1.0")])
 @pytest.mark.parametrize("name", list(DROPOUTS))
-def test_dropout_masks_and_gradients_are_pytorchs(name, p, dtype, shape, request):
-    if name == "AlphaDropout" and p == 1.0:
-        request.applymarker(ALPHA_P1)
-
+def test_dropout_masks_and_gradients_are_pytorchs(name, p, dtype, shape):
     def program(lib):
         x = _ramp(lib, shape, dtype)
         with warnings.catch_warnings():
@@ -180,15 +173,15 @@ def test_dropout_masks_and_gradients_are_pytorchs(name, p, dtype, shape, request
         assert_same(e, t)
 
 
-@pytest.mark.xfail(strict=True, reason="ember/ops/normalization.py: dropout2d of a 5-D input must drop "
-                                       "(N, C) channels as PyTorch's feature_dropout does (reported)")
-def test_dropout2d_of_a_5d_input_drops_whole_channels_like_pytorch():
+@pytest.mark.parametrize("shape", [(2, 3, 2, 2, 2), (3, 4, 5), (2, 3)])
+def test_dropout2d_of_other_ranks_drops_whole_channels_like_pytorch(shape):
     def program(lib):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return lib.nn.functional.dropout2d(_ramp(lib, (2, 3, 2, 2, 2), "float32"), 0.5), lib.rand(3)
+            return lib.nn.functional.dropout2d(_ramp(lib, shape, "float32"), 0.5), lib.rand(3)
     for e, t in zip(*run_both(program)):
         assert_same(e, t)
+
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])

@@ -221,13 +221,16 @@ def dropout(input, p=0.5, training=True, inplace=False):
     return _apply_noise(input, _dropout_noise(input, input._data.shape, p), inplace)
 
 
-def _feature_dropout(input, p, training, inplace, batched_ndim, alpha=False):
+def _feature_dropout(input, p, training, inplace, batched_ndim, alpha=False, lead=None):
     """Drop whole channels: the noise has shape ``(N, C, 1, ...)`` (``(C, 1, ...)`` when unbatched)."""
     _check_p(p)
     if not training or p == 0.0:
         return input
-    lead = 2 if input.ndim == batched_ndim else 1
+    if lead is None:
+        lead = 2 if input.ndim == batched_ndim else 1
     shape = tuple(input.shape[:lead]) + (1,) * (input.ndim - lead)
+    if alpha and p == 1.0:  # PyTorch returns input * 0 without drawing
+        return input.mul_(0) if inplace else input * _wrap(np.zeros((), dtype=input._data.dtype))
     return _alpha_dropout(input, p, shape, inplace) if alpha else _apply_noise(
         input, _wrap(np.zeros((), dtype=input._data.dtype)) if p == 1.0 else _dropout_noise(input, shape, p), inplace)
 
@@ -238,8 +241,24 @@ def dropout1d(input, p=0.5, training=True, inplace=False):
 
 
 def dropout2d(input, p=0.5, training=True, inplace=False):
-    """Zero whole channels of ``(N, C, H, W)`` (or ``(C, H, W)``) with probability ``p``."""
-    return _feature_dropout(input, p, training, inplace, 4)
+    """Zero whole channels of ``(N, C, H, W)`` with probability ``p``.
+
+    As in PyTorch, the first two dimensions are always (N, C): a 3-D input is taken as (N, C, L).
+    """
+    import warnings
+    if input.ndim not in (3, 4):
+        warnings.warn(f"dropout2d: Received a {input.ndim}-D input to dropout2d, which is deprecated and will "
+                      "result in an error in a future release. To retain the behavior and silence this warning, "
+                      "please use dropout instead. Note that dropout2d exists to provide channel-wise dropout on "
+                      "inputs with 2 spatial dimensions, a channel dimension, and an optional batch dimension "
+                      "(i.e. 3D or 4D inputs).", stacklevel=2)
+    if input.ndim == 3:
+        warnings.warn("dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout "
+                      "behavior is desired - input is interpreted as shape (N, C, L), where C is the channel dim. "
+                      "This behavior will change in a future release to interpret the input as one without a "
+                      "batch dimension, i.e. shape (C, H, W). To maintain the 1D channel-wise dropout behavior, "
+                      "please switch to using dropout1d instead.", stacklevel=2)
+    return _feature_dropout(input, p, training, inplace, 4, lead=min(2, input.ndim))
 
 
 def dropout3d(input, p=0.5, training=True, inplace=False):
@@ -266,6 +285,8 @@ def alpha_dropout(input, p=0.5, training=False, inplace=False):
     _check_p(p)
     if not training or p == 0.0:
         return input
+    if p == 1.0:  # PyTorch returns input * 0 without drawing
+        return input.mul_(0) if inplace else input * _wrap(np.zeros((), dtype=input._data.dtype))
     return _alpha_dropout(input, p, input._data.shape, inplace)
 
 
