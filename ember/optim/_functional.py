@@ -2,12 +2,32 @@
 
 Each ``*_update`` function updates ``param`` and the state arrays it is given in place. Gradients
 are never written to. Hyperparameters are Python floats: NumPy casts a Python float to the array's
-dtype before the arithmetic, as PyTorch casts a Python scalar to the tensor's dtype, so float32
-trajectories follow PyTorch's to rounding (PyTorch fuses some multiply-adds; NumPy rounds twice).
-These functions depend on NumPy alone so that they can be tested against PyTorch on raw arrays.
+dtype before the arithmetic, as PyTorch casts a Python scalar to the tensor's dtype. PyTorch's CPU
+kernels for ``add(other, alpha=)``, ``lerp`` and ``addcmul`` compute a fused multiply-add (one
+rounding); ``_fma`` reproduces that for float32 (the float64 product of two float32 numbers is exact),
+so float32 trajectories follow PyTorch's bit for bit. These functions depend on NumPy alone so that they can be tested against PyTorch on raw arrays.
 """
 
 import numpy as np
+
+
+def _fma(a, b, c, dtype):
+    """``a * b + c`` rounded once to ``dtype``, as PyTorch's vectorized multiply-adds."""
+    if dtype == np.float32:
+        wide = np.multiply(a, b, dtype=np.float64)
+        wide += c
+        return wide.astype(np.float32)
+    return a * b + c  # float64 has no wider type to fuse in; PyTorch's last bit may differ here
+
+
+def _add_(out, other, alpha):
+    """In-place ``out.add_(other, alpha=alpha)``."""
+    out[...] = _fma(out.dtype.type(alpha), other, out, out.dtype)
+
+
+def _addcmul_(out, t1, t2, value):
+    """In-place ``out.addcmul_(t1, t2, value=value)``: PyTorch fuses ``(value * t1) * t2 + out``."""
+    out[...] = _fma(out.dtype.type(value) * t1, t2, out, out.dtype)
 
 
 def _decayed_grad(param, grad, weight_decay, maximize):
@@ -15,16 +35,17 @@ def _decayed_grad(param, grad, weight_decay, maximize):
     if maximize:
         grad = -grad
     if weight_decay != 0:
-        grad = grad + weight_decay * param
+        grad = _fma(param.dtype.type(weight_decay), param, grad, param.dtype)
     return grad
 
 
 def _lerp_(start, end, weight):
-    """In-place ``start.lerp_(end, weight)`` with PyTorch's two formulas (exact at both ends)."""
+    """In-place ``start.lerp_(end, weight)`` with PyTorch's two fused formulas (exact at both ends)."""
+    weight = start.dtype.type(weight)
     if abs(weight) < 0.5:
-        start += weight * (end - start)
+        start[...] = _fma(weight, end - start, start, start.dtype)
     else:
-        start[...] = end - (end - start) * (1 - weight)
+        start[...] = _fma(weight - 1, end - start, end, start.dtype)
 
 
 def _scale_scalar_(array, factor):
@@ -42,9 +63,12 @@ def sgd_update(param, grad, momentum_buffer, *, lr, momentum, dampening, weight_
             momentum_buffer = np.array(grad, copy=True)
         else:
             momentum_buffer *= momentum
-            momentum_buffer += (1 - dampening) * grad
-        grad = grad + momentum * momentum_buffer if nesterov else momentum_buffer
-    param -= lr * grad
+            _add_(momentum_buffer, grad, 1 - dampening)
+        if nesterov:
+            grad = _fma(param.dtype.type(momentum), momentum_buffer, grad, param.dtype)
+        else:
+            grad = momentum_buffer
+    _add_(param, grad, -lr)
     return momentum_buffer
 
 
@@ -57,10 +81,10 @@ def adam_update(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, step, *, lr, b
         if decoupled_weight_decay:
             param *= 1 - lr * weight_decay
         else:
-            grad = grad + weight_decay * param
+            grad = _decayed_grad(param, grad, weight_decay, False)
     _lerp_(exp_avg, grad, 1 - beta1)
     exp_avg_sq *= beta2
-    exp_avg_sq += (1 - beta2) * grad * grad
+    _addcmul_(exp_avg_sq, grad, grad, 1 - beta2)
     step_size = lr / (1 - beta1**step)
     bias_correction2_sqrt = (1 - beta2**step) ** 0.5
     if amsgrad:
@@ -77,17 +101,17 @@ def rmsprop_update(param, grad, square_avg, grad_avg, momentum_buffer, *, lr, al
     """RMSprop step; ``grad_avg`` is used when ``centered``, ``momentum_buffer`` when momentum > 0."""
     grad = _decayed_grad(param, grad, weight_decay, maximize)
     square_avg *= alpha
-    square_avg += (1 - alpha) * grad * grad
+    _addcmul_(square_avg, grad, grad, 1 - alpha)
     if centered:
         _lerp_(grad_avg, grad, 1 - alpha)
-        avg = np.sqrt(square_avg - grad_avg * grad_avg)
+        avg = np.sqrt(_fma(-grad_avg, grad_avg, square_avg, square_avg.dtype))
     else:
         avg = np.sqrt(square_avg)
     avg += eps
     if momentum > 0:
         momentum_buffer *= momentum
         momentum_buffer += grad / avg
-        param -= lr * momentum_buffer
+        _add_(param, momentum_buffer, -lr)
     else:
         param += (-lr * grad) / avg
 
@@ -96,7 +120,7 @@ def adagrad_update(param, grad, state_sum, step, *, lr, lr_decay, weight_decay, 
     """Adagrad step; the learning rate decays as ``lr / (1 + (step - 1) * lr_decay)``."""
     grad = _decayed_grad(param, grad, weight_decay, maximize)
     clr = lr / (1 + (step - 1) * lr_decay)
-    state_sum += grad * grad
+    _addcmul_(state_sum, grad, grad, 1)
     std = np.sqrt(state_sum)
     std += eps
     param += (-clr * grad) / std
@@ -106,14 +130,14 @@ def adadelta_update(param, grad, square_avg, acc_delta, *, lr, rho, eps, weight_
     """Adadelta step: the update is scaled by the running RMS of past updates over that of grads."""
     grad = _decayed_grad(param, grad, weight_decay, maximize)
     square_avg *= rho
-    square_avg += (1 - rho) * grad * grad
+    _addcmul_(square_avg, grad, grad, 1 - rho)
     std = np.sqrt(square_avg + eps)
     delta = np.sqrt(acc_delta + eps)
     delta /= std
     delta *= grad
     acc_delta *= rho
-    acc_delta += (1 - rho) * delta * delta
-    param -= lr * delta
+    _addcmul_(acc_delta, delta, delta, 1 - rho)
+    _add_(param, delta, -lr)
 
 
 def adamax_update(param, grad, exp_avg, exp_inf, step, *, lr, beta1, beta2, eps, weight_decay,
@@ -137,13 +161,13 @@ def nadam_update(param, grad, exp_avg, exp_avg_sq, mu_product, step, *, lr, beta
         if decoupled_weight_decay:
             param *= 1 - lr * weight_decay
         else:
-            grad = grad + weight_decay * param
+            grad = _decayed_grad(param, grad, weight_decay, False)
     mu = beta1 * (1.0 - 0.5 * (0.96 ** (step * momentum_decay)))
     mu_next = beta1 * (1.0 - 0.5 * (0.96 ** ((step + 1) * momentum_decay)))
     _scale_scalar_(mu_product, mu)
     _lerp_(exp_avg, grad, 1 - beta1)
     exp_avg_sq *= beta2
-    exp_avg_sq += (1 - beta2) * grad * grad
+    _addcmul_(exp_avg_sq, grad, grad, 1 - beta2)
     denom = np.sqrt(exp_avg_sq / bias_correction2)
     # PyTorch reads the float32 product back as a Python float before these scalar formulas.
     mu_product_value = float(mu_product)
@@ -162,10 +186,10 @@ def radam_update(param, grad, exp_avg, exp_avg_sq, step, *, lr, beta1, beta2, ep
         if decoupled_weight_decay:
             param *= 1 - lr * weight_decay
         else:
-            grad = grad + weight_decay * param
+            grad = _decayed_grad(param, grad, weight_decay, False)
     _lerp_(exp_avg, grad, 1 - beta1)
     exp_avg_sq *= beta2
-    exp_avg_sq += (1 - beta2) * grad * grad
+    _addcmul_(exp_avg_sq, grad, grad, 1 - beta2)
     bias_correction1 = 1 - beta1**step
     bias_correction2 = 1 - beta2**step
     bias_corrected_exp_avg = exp_avg / bias_correction1
