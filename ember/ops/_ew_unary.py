@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from ._op import Op, Samples, apply_unary
+from ._op import Op, Samples, apply_unary, quiet_forward
 from ._ew_round import (  # noqa: F401 - re-exported
     OPS as _ROUND_OPS, abs, absolute, ceil, erf, erfc, erfinv, fix, floor, frac, nan_to_num, round, sgn, sign,
     trunc)
@@ -16,12 +16,8 @@ _LN2 = math.log(2.0)
 _LN10 = math.log(10.0)
 
 
-def _quiet(ufunc):
-    """A forward running ``ufunc`` without NumPy's warnings at poles and overflows (PyTorch has none)."""
-    def forward(ctx, x):
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            return ufunc(x)
-    return forward
+# a forward running a ufunc without NumPy's warnings at poles and overflows (PyTorch has none)
+_quiet = quiet_forward
 
 
 class _Unary(Op):
