@@ -11,11 +11,13 @@ from collections import Counter
 
 from ._lr_base import (LRScheduler, _group_values, _lambdas, _LambdaState, _set_group_value,
                        EPOCH_DEPRECATION_WARNING)
+from ._lr_cyclic import ChainedScheduler, CosineAnnealingWarmRestarts, CyclicLR
 from ._lr_special import OneCycleLR, ReduceLROnPlateau
 
 __all__ = ["LambdaLR", "MultiplicativeLR", "StepLR", "MultiStepLR", "ConstantLR", "LinearLR",
            "ExponentialLR", "SequentialLR", "CosineAnnealingLR", "ReduceLROnPlateau", "OneCycleLR",
-           "PolynomialLR", "LRScheduler", "EPOCH_DEPRECATION_WARNING"]
+           "PolynomialLR", "LRScheduler", "EPOCH_DEPRECATION_WARNING", "CyclicLR",
+           "CosineAnnealingWarmRestarts", "ChainedScheduler"]
 
 
 class LambdaLR(_LambdaState, LRScheduler):

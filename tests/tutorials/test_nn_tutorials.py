@@ -1120,6 +1120,31 @@ SCHEDULERS = [
     print(s.state_dict())
     print(s.optimizer.param_groups[0]['initial_lr'], s.last_epoch, s.base_lrs)
     """,
+    """
+    for mode in ("triangular2", "exp_range"):
+        optimizer = optim.Adam(model.parameters(), lr=0.1)
+        s = lr_scheduler.CyclicLR(optimizer, base_lr=0.01, max_lr=0.1, step_size_up=2, step_size_down=3,
+                                  mode=mode, gamma=0.9)
+        for i in range(12):
+            optimizer.step()
+            s.step()
+            print(s.get_last_lr(), optimizer.param_groups[0]['betas'])
+        print(s.state_dict())
+    optimizer = optim.SGD(model.parameters(), lr=0.1)
+    s = lr_scheduler.CosineAnnealingWarmRestarts(optimizer, T_0=2, T_mult=3, eta_min=0.01)
+    iters = 3
+    for epoch in range(6):
+        for i in range(iters):
+            optimizer.step()
+            s.step(epoch + i / iters)
+        print(epoch, s.get_last_lr(), s.T_cur, s.T_i, s.last_epoch)
+    chained = lr_scheduler.ChainedScheduler([lr_scheduler.ConstantLR(optimizer, factor=0.5, total_iters=2),
+                                             lr_scheduler.ExponentialLR(optimizer, gamma=0.9)])
+    for i in range(4):
+        optimizer.step()
+        chained.step()
+    print(chained.get_last_lr(), chained.state_dict())
+    """,
 ]
 
 
