@@ -74,6 +74,9 @@ except ImportError:  # pragma: no cover - NumPy 1.x
     _extobj_contextvar = None
 
 
+_QUIET = {}  # the caller's error state -> the same with divide/invalid/over ignored (a handful at most)
+
+
 def quiet_forward(ufunc):
     """Return ``forward(ctx, x)`` computing ``ufunc(x)`` without NumPy's floating-point warnings
     (PyTorch gives none at poles and overflows); the caller's ``under`` and ``call`` settings hold."""
@@ -82,10 +85,16 @@ def quiet_forward(ufunc):
             with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
                 return ufunc(x)
         return forward
-    set_state, reset_state = _extobj_contextvar.set, _extobj_contextvar.reset
+    get_state, set_state, reset_state = _extobj_contextvar.get, _extobj_contextvar.set, _extobj_contextvar.reset
 
     def forward(ctx, x):
-        token = set_state(_make_extobj(divide="ignore", invalid="ignore", over="ignore"))
+        current = get_state()
+        quiet = _QUIET.get(current)
+        if quiet is None:
+            if len(_QUIET) > 16:  # each ``with np.errstate`` makes a new state: keep the cache small
+                _QUIET.clear()
+            quiet = _QUIET[current] = _make_extobj(divide="ignore", invalid="ignore", over="ignore")
+        token = set_state(quiet)
         try:
             return ufunc(x)
         finally:
@@ -217,8 +226,12 @@ def apply_unary(cls, t, *params):
         ctx = _new(cls._node_type)
         node = t._node
         edge = (node, t._out_nr) if node is not None else _leaf_edge(t)
-        return _recorded(ctx, (edge,), (t,) + params, ctx.forward(x, *params))
-    return _wrap(cls.forward(_DISCARD, x, *params))
+        return _recorded(ctx, (edge,), (t,) + params, ctx.forward(x, *params) if params else ctx.forward(x))
+    result = _new(Tensor)  # _wrap, inlined: this is the whole cost of an op under no_grad besides NumPy's
+    result._data = cls.forward(_DISCARD, x, *params) if params else cls.forward(_DISCARD, x)
+    result._node = None
+    result._requires_grad = False
+    return result
 
 
 def _promoted(a, b):
@@ -237,7 +250,8 @@ def _promoted(a, b):
 def apply_binary(cls, a, b):
     """Run a two-operand op; ``a`` is a Tensor, ``b`` a Tensor or a Python scalar."""
     x = a._data
-    if isinstance(b, Tensor):
+    b_tensor = isinstance(b, Tensor)
+    if b_tensor:
         y = b._data
         if x.dtype is not y.dtype or (cls.float_only and x.dtype.kind != "f"):
             x, y = _promoted(a, b)
@@ -260,9 +274,13 @@ def apply_binary(cls, a, b):
             args = (a, b)
             node = a._node
             edges = ((node, a._out_nr) if node is not None else _leaf_edge(a),
-                     edge_of(b) if isinstance(b, Tensor) else _NO_EDGE)
+                     edge_of(b) if b_tensor else _NO_EDGE)
             return _recorded(ctx, edges, args, ctx.forward(x, y))
-        return _wrap(cls.forward(_DISCARD, x, y))
+        result = _new(Tensor)  # _wrap, inlined
+        result._data = cls.forward(_DISCARD, x, y)
+        result._node = None
+        result._requires_grad = False
+        return result
     except ValueError:
         err = broadcast_error(np.shape(x), np.shape(y))
         if err is None:
