@@ -222,15 +222,41 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
     np_dtype = _np_dtype(dtype)
-    start, end = float(start), float(end)
     if steps == 1:
         return _finish(np.array([start], dtype=np_dtype), requires_grad, device)
-    step = (end - start) / max(steps - 1, 1)
+    if np_dtype.kind == "f":
+        # as PyTorch: the ends rounded to the dtype, the step divided in the dtype, each value in double
+        start, end = float(np_dtype.type(start)), float(np_dtype.type(end))
+        step = float((np_dtype.type(end) - np_dtype.type(start)) / np_dtype.type(max(steps - 1, 1)))
+    else:
+        start, end = int(start), int(end)   # integer ends are truncated first, the step is a double
+        step = (end - start) / max(steps - 1, 1)
     i = np.arange(steps, dtype=np.float64)
     half = steps // 2
-    # PyTorch fills the first half forward from start and the second half backward from end
-    values = np.where(i < half, start + i * step, end - (steps - 1 - i) * step)
+    # PyTorch fills the first half forward from start and the second half backward from end, each
+    # value one fused multiply-add (exact in double for a float32 result; emulated for float64)
+    n_back = steps - 1 - i
+    if np_dtype == np.float64:
+        values = np.where(i < half, _fma(i, step, start), _fma(n_back, -step, end))
+    else:
+        values = np.where(i < half, start + i * step, end - n_back * step)
     return _finish(values.astype(np_dtype), requires_grad, device)
+
+
+def _fma(a, b, c):
+    """``a * b + c`` rounded once (float64 arrays), by Dekker's exact product and Knuth's two-sum."""
+    p = a * b
+    split = 134217729.0   # 2**27 + 1: Veltkamp's split into halves whose products are exact
+    ah = a * split
+    ah = ah - (ah - a)
+    bh = b * split
+    bh = bh - (bh - b)
+    al, bl = a - ah, b - bh
+    err = ((ah * bh - p) + ah * bl + al * bh) + al * bl
+    s = p + c
+    bb = s - p
+    t = (p - (s - bb)) + (c - bb)
+    return s + (t + err)
 
 
 def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None,

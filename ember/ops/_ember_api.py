@@ -186,3 +186,8 @@ def cumsum(x, dim):
 def reverse_cumsum(x, dim):
     """Return the running sum from the end along ``dim``."""
     return _red._reverse_cumsum(x, dim)
+
+
+def power(x, exponent):
+    """Return ``x ** exponent`` for a scalar exponent."""
+    return x ** exponent

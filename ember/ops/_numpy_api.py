@@ -7,7 +7,7 @@ import numpy as np
 
 from numpy import abs, cos, exp, log, maximum, minimum, sign, sin, sqrt, where  # noqa: F401
 
-from ._cascade_sum import torch_sum
+from ._cascade_sum import torch_sum as _torch_sum
 
 
 def _axes(ndim, dim):
@@ -22,7 +22,7 @@ def sum_to(g, shape):
     axes = tuple(range(lead)) + tuple(i + lead for i, s in enumerate(shape) if s == 1 and g.shape[i + lead] != 1)
     if axes:
         # one sum over every broadcast dim, as PyTorch's sum_to: same order, same last bits; a new array
-        g = torch_sum(g, axes)
+        g = _torch_sum(g, axes)
     if g.shape != shape:
         g = g.reshape(shape)
     return g
@@ -35,7 +35,7 @@ def cast(g, np_dtype):
 
 def sum(x, dim=None, keepdim=False):  # noqa: A001 - mirrors ember.sum
     """Return the sum over ``dim`` (all dims when None)."""
-    return torch_sum(x, None if dim is None else _axes(x.ndim, dim), keepdim)
+    return _torch_sum(x, None if dim is None else _axes(x.ndim, dim), keepdim)
 
 
 def expand(x, shape):
@@ -213,3 +213,19 @@ def cumsum(x, dim):
 def reverse_cumsum(x, dim):
     """Return the running sum from the end along ``dim``."""
     return np.flip(np.cumsum(np.flip(x, dim), axis=dim), dim)
+
+
+def power(x, exponent):
+    """Return ``x ** exponent`` for a float array and a scalar exponent, rounded as PyTorch's kernel."""
+    # PyTorch multiplies out the common exponents (x*x*x for 3, 1/(x*x) for -2) instead of calling pow
+    if exponent == 2:
+        return x * x
+    if exponent == 3:
+        return x * x * x
+    if exponent == -0.5:
+        return 1 / np.sqrt(x)
+    if exponent == -1:
+        return 1 / x
+    if exponent == -2:
+        return 1 / (x * x)
+    return x ** exponent

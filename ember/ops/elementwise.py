@@ -22,6 +22,7 @@ from ._ew_logic import (  # noqa: F401
     bitwise_and, bitwise_left_shift, bitwise_not, bitwise_or, bitwise_right_shift, bitwise_xor,
     logical_and, logical_not, logical_or, logical_xor)
 from ._out import store as _store_out
+from . import _numpy_api as _np_api
 
 _BOOL_SUB = ("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert "
              "a mask, use the `~` or `logical_not()` operator instead.")
@@ -448,6 +449,8 @@ def _power(x, y):
         magnitude = np.where(np.abs(x) == 1, x ** np.abs(y), 0).astype(x.dtype)
         return np.where(y < 0, magnitude, x ** np.maximum(y, 0)).astype(x.dtype, copy=False)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        if x.dtype.kind == "f" and not isinstance(y, np.ndarray):
+            return _np_api.power(x, y)
         return x ** y
 
 
@@ -464,7 +467,8 @@ class PowScalar(Op):
     def backward(ctx, xp, grad, x, exponent):
         if exponent == 0:
             return grad * 0, None
-        return grad * exponent * x ** (exponent - 1), None
+        # PyTorch's grouping, grad * (exponent * x ** (exponent - 1)), for the same rounding
+        return grad * (exponent * xp.power(x, exponent - 1)), None
 
 
 class PowTensor(Op):

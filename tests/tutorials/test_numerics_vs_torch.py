@@ -120,3 +120,31 @@ def test_broadcast_gradient_sums_in_pytorchs_order():
         (b + lib.from_numpy(x.reshape(-1, 1).repeat(3, 1).copy()) * 1.7).pow(2).sum().backward()
         grads.append((a.grad.item(), b.grad.tolist()))
     assert grads[1] == grads[0]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int64"])
+@pytest.mark.parametrize("args", [(0, 1, 10), (-3.141592653589793, 3.141592653589793, 2000), (-3, 3, 37), (2, -5, 333),
+                                  (1e-3, 7.5, 1001), (-2.5, 3.9, 12), (1, 1000, 999)], ids=str)
+def test_linspace_bit_equal(args, dtype):
+    want = torch.linspace(*args, dtype=getattr(torch, dtype)).numpy()
+    got = ember.linspace(*args, dtype=getattr(ember, dtype)).numpy()
+    np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize("exponent", [2, 3, -1, -2, -0.5, 4, 2.5])
+def test_pow_value_and_gradient_rounded_as_pytorch(exponent):
+    data = np.linspace(0.01, 5, 3001, dtype=np.float32)
+    results = []
+    for lib in (torch, ember):
+        x = lib.from_numpy(data.copy()).requires_grad_()
+        y = x ** exponent
+        y.sum().backward()
+        results.append((y.detach().numpy(), x.grad.numpy()))
+    # PyTorch multiplies out these exponents; others go through Sleef's powf, which NumPy does not reproduce
+    multiplied = (1, 2, 3, -1, -2, -0.5)
+    if exponent in multiplied:
+        np.testing.assert_array_equal(results[1][0], results[0][0])
+    if exponent - 1 in multiplied:
+        np.testing.assert_array_equal(results[1][1], results[0][1])
+    np.testing.assert_allclose(results[1][0], results[0][0], rtol=2e-7)
+    np.testing.assert_allclose(results[1][1], results[0][1], rtol=2e-7)
