@@ -42,7 +42,7 @@ def error_of(fn):
         fn()
     except Exception as exc:  # noqa: BLE001 - the exception itself is what is compared
         # ember prints its Size and dtypes as ``ember.Size`` / ``ember.float32`` where torch says ``torch.``
-        return type(exc).__name__, re.sub(r"torch\.(Size|float\d*|int\d*|bool|uint8|double|long)\b", r"ember.\1",
+        return type(exc).__name__, re.sub(r"torch\.(Size|float\d*|int\d*|bool|uint8|double|long|\w*Tensor)\b", r"ember.\1",
                                           str(exc))
     return None
 

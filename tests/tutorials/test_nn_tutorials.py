@@ -1204,3 +1204,103 @@ def test_optimizer_moments_after_one_step_as_torch(name, options, keys):
         states.append(optimizer.state_dict()["state"][0])
     for key in keys:
         np.testing.assert_array_equal(states[1][key].numpy(), states[0][key].numpy(), err_msg=key)
+
+
+REPRS = [
+    """
+    layers = [
+        nn.Conv1d(3, 6, 5, stride=2, padding=1, bias=False), nn.Conv2d(3, 6, 5, stride=2, padding=1, bias=False),
+        nn.Conv2d(4, 8, (3, 5), dilation=2, groups=2, padding_mode='reflect', padding=2),
+        nn.Conv2d(3, 6, 3, padding='same'), 
+        nn.ConvTranspose2d(6, 3, 4, stride=2, padding=1, output_padding=1, bias=False),
+        nn.ConvTranspose1d(2, 3, 3),
+        nn.Linear(5, 3, bias=False), nn.Bilinear(2, 3, 4), nn.Identity(), nn.Flatten(0, 2),
+        nn.Unflatten(1, (2, 5)), nn.Embedding(10, 3, padding_idx=0), nn.Embedding(10, 3, max_norm=1.0),
+        
+        nn.BatchNorm1d(4), nn.BatchNorm2d(6, eps=1e-3, momentum=None, affine=False),
+        nn.BatchNorm3d(2, track_running_stats=False), nn.LayerNorm((4, 5), elementwise_affine=False),
+        nn.LayerNorm(8, eps=1e-6, bias=False), nn.GroupNorm(2, 4), 
+        nn.LocalResponseNorm(2), nn.RMSNorm(4),
+        nn.MaxPool2d(3, stride=2, padding=1, ceil_mode=True), nn.MaxPool1d(2, return_indices=True),
+        nn.AvgPool2d(2, count_include_pad=False), nn.AvgPool1d(3, stride=1),
+        nn.AdaptiveAvgPool2d((None, 3)), nn.AdaptiveMaxPool2d(2), nn.AdaptiveAvgPool1d(4),
+        
+        nn.Dropout(0.2), nn.Dropout2d(p=0.1, inplace=True), nn.AlphaDropout(0.3), nn.Dropout1d(),
+        nn.ReLU(inplace=True), nn.LeakyReLU(0.2), nn.ELU(alpha=0.5), nn.SELU(), nn.CELU(2.0), nn.GELU(approximate='tanh'),
+        nn.SiLU(), nn.Mish(), nn.Sigmoid(), nn.Tanh(), nn.Hardtanh(-2, 2), nn.ReLU6(), nn.PReLU(3, init=0.1),
+        nn.Softplus(beta=2, threshold=10), nn.Softshrink(0.3), nn.Hardshrink(), nn.Tanhshrink(),
+        nn.Threshold(0.1, 20), nn.Hardsigmoid(), nn.Hardswish(), nn.LogSigmoid(), nn.Softsign(),
+        nn.Softmax(dim=-1), nn.LogSoftmax(1), nn.Softmin(0), nn.Softmax2d(), nn.GLU(),
+        
+        
+        
+        nn.RNN(4, 8, num_layers=2, nonlinearity='relu', batch_first=True, dropout=0.1),
+        nn.LSTM(4, 8, bidirectional=True), nn.LSTM(4, 8, proj_size=2), nn.GRU(4, 8, bias=False),
+        nn.RNNCell(3, 5), nn.LSTMCell(3, 5, bias=False), nn.GRUCell(3, 5),
+        nn.MultiheadAttention(8, 2), nn.MultiheadAttention(8, 2, batch_first=True, bias=False, kdim=4, vdim=4),
+        
+        
+    ]
+    for layer in layers:
+        print(layer)
+    """,
+    """
+    losses = [
+        nn.CrossEntropyLoss(), nn.CrossEntropyLoss(weight=torch.ones(3), ignore_index=1, label_smoothing=0.1),
+        nn.NLLLoss(reduction='sum'), nn.MSELoss(), nn.L1Loss(reduction='none'), nn.BCELoss(), nn.BCEWithLogitsLoss(pos_weight=torch.ones(2)),
+        nn.SmoothL1Loss(beta=0.5), nn.HuberLoss(delta=2.0), nn.KLDivLoss(reduction='batchmean', log_target=True),
+        nn.MarginRankingLoss(0.5), nn.CosineEmbeddingLoss(), 
+        
+        
+    ]
+    for loss_fn in losses:
+        print(loss_fn)
+    """,
+    """
+    model = nn.Sequential(nn.Conv2d(1, 2, 3), nn.ReLU(), nn.Flatten(), nn.LazyLinear(4) if False else nn.Linear(8, 4))
+    stack = nn.ModuleDict({'conv': nn.Conv2d(1, 1, 1), 'blocks': nn.ModuleList([nn.Linear(2, 2), nn.Sequential(nn.Tanh())])})
+    print(model)
+    print(stack)
+    params = nn.ParameterList([nn.Parameter(torch.zeros(2, 3)), nn.Parameter(torch.zeros(4), requires_grad=False)])
+    print(params)
+    print(nn.ParameterDict({'a': nn.Parameter(torch.ones(1))}))
+    print(model.state_dict().keys())
+    print([(name, type(m).__name__) for name, m in stack.named_modules()])
+    print(model[0].weight.shape, model[-1])
+    print(nn.Sequential(*[nn.Linear(2, 2) for _ in range(12)]))
+    """,
+    """
+    ds = TensorDataset(torch.arange(6.).view(3, 2), torch.arange(3))
+    loader = DataLoader(ds, batch_size=2)
+    print(type(loader.dataset).__name__, len(loader.dataset), loader.batch_size, len(loader))
+    print(ds[1], ds[0:2])
+    print(list(loader))
+    from torch.utils.data import random_split, Subset, ConcatDataset
+    train, val = random_split(range(10), [0.7, 0.3], generator=torch.Generator().manual_seed(42))
+    print(list(train), list(val))
+    print(len(ConcatDataset([ds, ds])), ConcatDataset([ds, ds])[4])
+    """,
+    """
+    w = torch.empty(3, 5)
+    print(nn.init.uniform_(w))
+    print(nn.init.normal_(w, std=0.1))
+    print(nn.init.constant_(w, 0.3))
+    print(nn.init.xavier_uniform_(w, gain=nn.init.calculate_gain('relu')))
+    print(nn.init.kaiming_normal_(w, mode='fan_out', nonlinearity='relu'))
+    print(nn.init.trunc_normal_(w, std=0.02))
+    print(nn.init.orthogonal_(w))
+    print(nn.init.calculate_gain('leaky_relu', 0.2), nn.init.calculate_gain('tanh'), nn.init.calculate_gain('selu'))
+    print(nn.init.eye_(torch.empty(2, 3)), nn.init.zeros_(torch.empty(2)))
+    def init_weights(m):
+        if isinstance(m, nn.Linear):
+            torch.nn.init.xavier_uniform_(m.weight)
+            m.bias.data.fill_(0.01)
+    net = nn.Sequential(nn.Linear(2, 2), nn.Linear(2, 2))
+    print(net.apply(init_weights))
+    print(net.state_dict())
+    """,
+]
+
+
+def test_module_loss_dataset_init_printing():
+    assert_same_output(REPRS)

@@ -19,7 +19,8 @@ __all__ = ["Module"]
 def _typename(obj):
     """``torch.typename``: a tensor's type string, or the object's qualified type name."""
     if isinstance(obj, Tensor):
-        return obj.type()
+        # Tensor.type() keeps PyTorch's "torch.FloatTensor" for user comparisons; printed text says ember.
+        return "ember." + obj.type().partition(".")[2]
     module = getattr(obj, "__module__", "") or ""
     if hasattr(obj, "__qualname__"):
         qualname = obj.__qualname__
