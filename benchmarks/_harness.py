@@ -5,7 +5,7 @@ import platform
 import statistics
 import time
 
-__all__ = ["Row", "median_time", "have_torch", "machine_info"]
+__all__ = ["Row", "median_time", "median_times", "have_torch", "machine_info"]
 
 
 class Row:
@@ -44,6 +44,30 @@ def median_time(fn, repeat=7, number=1, warmup=1):
             if gc_was:
                 gc.enable()
     return statistics.median(times)
+
+
+def median_times(fns, repeat=7, number=1, warmup=1):
+    """Return the median wall time in seconds of each of ``fns`` (a dict name -> callable), timed in turn
+    within each repeat, so that a busy machine slows every library alike (ratios stay honest)."""
+    live = {k: f for k, f in fns.items() if f is not None}
+    for f in live.values():
+        for _ in range(warmup):
+            f()
+    times = {k: [] for k in live}
+    for _ in range(repeat):
+        for k, f in live.items():
+            gc.collect()
+            gc_was = gc.isenabled()
+            gc.disable()
+            try:
+                start = time.perf_counter()
+                for _ in range(number):
+                    f()
+                times[k].append((time.perf_counter() - start) / number)
+            finally:
+                if gc_was:
+                    gc.enable()
+    return {k: statistics.median(times[k]) if k in times else None for k in fns}
 
 
 def have_torch():

@@ -5,7 +5,7 @@ flat (memory linear in the chain length) and backpropagate without recursion.
 """
 import tracemalloc
 
-from ._harness import Row, have_torch, median_time
+from ._harness import Row, have_torch, median_times
 
 
 def _chain(lib, n):
@@ -26,8 +26,9 @@ def run(quick=False):
     base = None
     for n in sizes:
         reps = 3 if n >= 100_000 else 5
-        e = median_time(lambda: _chain(ember, n), repeat=reps) / n
-        t = median_time(lambda: _chain(torch, n), repeat=reps) / n if torch else None
+        res = median_times({"ember": lambda: _chain(ember, n), "torch": torch and (lambda: _chain(torch, n))},
+                           repeat=reps)  # timed in turn within each repeat
+        e, t = res["ember"] / n, res["torch"] and res["torch"] / n
         tracemalloc.start()
         _chain(ember, n)
         peak = tracemalloc.get_traced_memory()[1]

@@ -6,7 +6,7 @@ the same matrix products with no autograd).
 """
 import numpy as np
 
-from ._harness import Row, have_torch, median_time
+from ._harness import Row, have_torch, median_times
 
 
 def _model(lib, sizes):
@@ -65,18 +65,19 @@ def _bench(name, sizes, batch, quick, floor=False, target=None):
     y = rng.integers(0, sizes[-1], batch)
     reps, number = (3, 2) if quick else (9, 5 if sizes[1] < 1000 else 1)
     e_model = _model(ember, sizes)
-    e = median_time(_step_fn(ember, e_model, ember.from_numpy(x), ember.from_numpy(y)), reps, number)
-    t = None
+    fns = {"ember": _step_fn(ember, e_model, ember.from_numpy(x), ember.from_numpy(y)), "torch": None}
     if torch is not None:
         t_model = _model(torch, sizes)
         _copy_weights(e_model, torch, t_model)
-        t = median_time(_step_fn(torch, t_model, torch.from_numpy(x), torch.from_numpy(y)), reps, number)
-    note = ""
+        fns["torch"] = _step_fn(torch, t_model, torch.from_numpy(x), torch.from_numpy(y))
     if floor:
         weights = [(l.weight.detach().numpy().copy(), l.bias.detach().numpy().copy())
                    for l in e_model if hasattr(l, "weight")]
-        f = median_time(_numpy_floor(weights, x, y), reps, number)
-        note = f"NumPy floor {f * 1e3:.3g} ms; ember/floor = {e / f:.2f}×"
+        fns["floor"] = _numpy_floor(weights, x, y)
+    res = median_times(fns, reps, number)  # the three timed in turn within each repeat
+    e, t, note = res["ember"], res["torch"], ""
+    if floor:
+        note = f"NumPy floor {res['floor'] * 1e3:.3g} ms; ember/floor = {e / res['floor']:.2f}×"
     return Row(name, e * 1e3, t and t * 1e3, "ms", target, note)
 
 

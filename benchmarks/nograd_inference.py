@@ -1,7 +1,7 @@
 """Inference under ``no_grad``: seed 000's MLP on a batch of 1000 images, forward only."""
 import numpy as np
 
-from ._harness import Row, have_torch, median_time
+from ._harness import Row, have_torch, median_times
 from .mlp import _copy_weights, _model
 
 
@@ -17,8 +17,7 @@ def run(quick=False):
     def e_step():
         with ember.no_grad():
             e_model(ex)
-    e = median_time(e_step, reps, 5)
-    t = None
+    t_step = None
     if torch is not None:
         t_model = _model(torch, (784, 128, 64, 10))
         _copy_weights(e_model, torch, t_model)
@@ -27,5 +26,6 @@ def run(quick=False):
         def t_step():
             with torch.no_grad():
                 t_model(tx)
-        t = median_time(t_step, reps, 5)
+    res = median_times({"ember": e_step, "torch": t_step}, reps, 5)  # timed in turn within each repeat
+    e, t = res["ember"], res["torch"]
     return [Row("MLP inference under no_grad (batch 1000)", e * 1e3, t and t * 1e3, "ms")]
