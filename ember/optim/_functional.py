@@ -22,7 +22,12 @@ def _fma(a, b, c, dtype):
 
 def _add_(out, other, alpha):
     """In-place ``out.add_(other, alpha=alpha)``."""
-    out[...] = _fma(out.dtype.type(alpha), other, out, out.dtype)
+    if out.dtype == np.float32:  # the float64 sum is rounded straight into ``out`` (no float32 temporary)
+        wide = np.multiply(out.dtype.type(alpha), other, dtype=np.float64)
+        wide += out
+        np.copyto(out, wide, casting="same_kind")
+    else:
+        out[...] = _fma(out.dtype.type(alpha), other, out, out.dtype)
 
 
 def _addcmul_(out, t1, t2, value):
