@@ -3,10 +3,11 @@
 ``import ember as torch`` runs PyTorch tutorial code. Names are re-exported explicitly below,
 one block per layer.
 """
-from ._dtype import (bool, dtype, float16, float32, float64, get_default_dtype, int8, int16, int32, int64,
+from ._dtype import (bool, can_cast, dtype, float16, float32, float64, get_default_dtype, int8, int16, int32, int64,
                      promote_types, set_default_dtype, uint8)
 from ._dtype import result_type as _result_type
 from ._size import Size
+from ._typeinfo import finfo, iinfo
 from ._tensor import Tensor
 from .device import device, get_default_device, set_default_device
 from ._creation import (arange, as_tensor, asarray, empty, empty_like, eye, from_dlpack, from_numpy, full, full_like,
@@ -47,6 +48,7 @@ from .ops.shape import (broadcast_to, clone, diagonal, flatten, flip, fliplr, fl
                         unsqueeze)
 from .ops.indexing import (gather, index_add, index_fill, index_put, index_select, masked_scatter, masked_select,
                            nonzero, scatter, scatter_add, take, take_along_dim)
+from .ops.rearrange import broadcast_shapes, broadcast_tensors
 from .ops.joining import (atleast_1d, atleast_2d, atleast_3d, cat, chunk, concat, concatenate, dstack, hstack, meshgrid,
                           row_stack, split, stack,
                           unbind, vstack)

@@ -116,6 +116,11 @@ class Tensor:
         """Return the address of the first element."""
         return self._data.__array_interface__["data"][0]
 
+    def storage(self):
+        """Return the storage (the flat memory shared with views) under this tensor."""
+        from ._storage import TypedStorage
+        return TypedStorage._of(self)
+
     @property
     def device(self):
         from .device import device

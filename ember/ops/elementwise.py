@@ -150,10 +150,16 @@ def promote_kind(values):
     return result_type(*values).numpy_dtype.kind
 
 
+def _scalar_tensor(value):
+    # torch.add(5, 5) and friends: a Python number as the first operand becomes a 0-d tensor
+    from .._creation import tensor
+    return tensor(value)
+
+
 def add(input, other, *, alpha=1, out=None):
     """Return ``input + alpha * other``, broadcast."""
     if not isinstance(input, Tensor):
-        input, other = other, input
+        input, other = (other, input) if isinstance(other, Tensor) else (_scalar_tensor(input), other)
     if alpha == 1 and not isinstance(alpha, bool):
         return _store_out(apply_binary(Add, input, other), out, 'add')
     _check_alpha((input, other), alpha)
@@ -174,6 +180,8 @@ def _check_bool_sub(input, other):
 
 def sub(input, other, *, alpha=1, out=None):
     """Return ``input - alpha * other``, broadcast."""
+    if not isinstance(input, Tensor):
+        input = _scalar_tensor(input)
     _check_bool_sub(input, other)
     if alpha == 1:
         return _store_out(apply_binary(Sub, input, other), out, 'sub')
@@ -200,7 +208,7 @@ def rsub(input, other, *, alpha=1):
 def mul(input, other, *, out=None):
     """Return the elementwise product, broadcast."""
     if not isinstance(input, Tensor):
-        input, other = other, input
+        input, other = (other, input) if isinstance(other, Tensor) else (_scalar_tensor(input), other)
     return _store_out(apply_binary(Mul, input, other), out, 'mul')
 
 

@@ -228,3 +228,35 @@ def unfold(input, dimension, size, step):
         return apply_view(Unfold, reshape(input, (1,)), 0, size, step)
     return apply_view(Unfold, input, d, size, step)
 
+
+
+def broadcast_shapes(*shapes):
+    """Return the ``Size`` that tensors of the given shapes broadcast to."""
+    from .._size import Size
+    result = []
+    for index, shape in enumerate(shapes):
+        shape = (shape,) if isinstance(shape, int) else tuple(shape)
+        for d in range(1, len(shape) + 1):
+            if d > len(result):
+                result.insert(0, shape[-d])
+            elif shape[-d] != 1 and result[-d] != shape[-d]:
+                if result[-d] != 1:
+                    raise RuntimeError(f"Attempting to broadcast a dimension of length {shape[-d]} at {-d}! Mismatching "
+                                       f"argument at index {index} had {shape}; but expected shape should be "
+                                       f"broadcastable to {result}")
+                result[-d] = shape[-d]
+    return Size(result)
+
+
+def broadcast_tensors(*tensors):
+    """Return views of ``tensors`` expanded to their common broadcast shape."""
+    from ._op import broadcast_error
+    from .shape import expand
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    shapes = [t._data.shape for t in tensors]
+    err = broadcast_error(*shapes) if shapes else None
+    if err is not None:
+        raise err
+    shape = np.broadcast_shapes(*shapes) if shapes else ()
+    return tuple(expand(t, shape) for t in tensors)

@@ -22,7 +22,8 @@ def _both(fn):
 
 def _same(a, b):
     if isinstance(a, Exception):
-        assert type(b) is type(a) and str(b) == str(a), (a, b)
+        # PyTorch's words, with the module named ember as everywhere ember prints
+        assert type(b) is type(a) and str(b) == str(a).replace("torch.", "ember."), (a, b)
         return
     assert not isinstance(b, Exception), b
     if isinstance(a, tuple):
@@ -148,3 +149,24 @@ def test_pow_value_and_gradient_rounded_as_pytorch(exponent):
         np.testing.assert_array_equal(results[1][1], results[0][1])
     np.testing.assert_allclose(results[1][0], results[0][0], rtol=2e-7)
     np.testing.assert_allclose(results[1][1], results[0][1], rtol=2e-7)
+
+
+@pytest.mark.parametrize("case", [
+    lambda L: L.broadcast_shapes((2,), (3, 1), 1),
+    lambda L: L.broadcast_shapes((2,), (3,)),
+    lambda L: L.broadcast_tensors(L.ones(2), L.ones(3)),
+    lambda L: tuple(L.broadcast_tensors(L.arange(3), L.arange(2).view(2, 1))),
+    lambda L: L.add(5, 5), lambda L: L.mul(2, 3.5), lambda L: L.sub(5, 2), lambda L: L.add(2, L.ones(2)),
+    lambda L: L.finfo(L.int32), lambda L: L.iinfo(L.float32),
+    lambda L: (L.iinfo(L.uint8).max, L.iinfo(L.int64).min, L.finfo(L.float16).resolution, L.finfo().eps),
+    lambda L: (L.can_cast(L.float32, L.int32), L.can_cast(L.int64, L.float16)),
+    lambda L: (len(L.arange(6.).view(2, 3)[1].storage()), L.arange(6.)[2:].storage().tolist()),
+])
+def test_small_api_additions_match_pytorch(case):
+    a, b = _both(case)
+    if isinstance(a, Exception) or hasattr(a, "dtype"):
+        _same(a, b)
+    elif isinstance(a, tuple) and a and hasattr(a[0], "dtype"):
+        _same(a, b)
+    else:
+        assert str(b).replace("ember", "torch") == str(a)
