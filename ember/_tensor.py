@@ -97,7 +97,14 @@ class Tensor:
         if data.size == 0:  # NumPy gives empty arrays zero strides; PyTorch reports contiguous ones
             data = np.empty(data.shape if 0 not in data.shape else tuple(max(s, 1) for s in data.shape), data.dtype)
         item = data.itemsize
-        strides = tuple(s // item for s in data.strides)
+        strides = [s // item for s in data.strides]
+        shape = data.shape
+        for d in range(len(strides) - 1, -1, -1):
+            # NumPy gives an inserted size-1 dim (x[None]) stride 0; PyTorch's unsqueeze gives it
+            # the size times the stride of the next dim (1 when last)
+            if strides[d] == 0 and shape[d] == 1:
+                strides[d] = shape[d + 1] * strides[d + 1] if d + 1 < len(shape) else 1
+        strides = tuple(strides)
         return strides if dim is None else strides[self._wrap_dim(dim)]
 
     def storage_offset(self):

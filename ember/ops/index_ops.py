@@ -39,10 +39,16 @@ def _dim_key(shape, dim, index):
     return tuple(key)
 
 
+def _vector_index(input, index):
+    """``index`` as PyTorch's scatter kernels read it: a 0-d index into a vector is a 1-element one."""
+    return index.reshape(1) if index._data.ndim == 0 and input._data.ndim == 1 else index
+
+
 def _check_gather(input, dim, index, src=None, what="gather"):
     x, idx = input._data, index._data
     if idx.ndim != x.ndim:
-        raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
+        raise RuntimeError("Index tensor must have the same number of dimensions as "
+                           f"{'input' if what == 'gather' else 'self'} tensor")
     for d in range(x.ndim):
         if d != dim and idx.shape[d] > x.shape[d]:
             if src is None:
@@ -137,6 +143,7 @@ def scatter(input, dim, index, src=None, value=None, *, reduce=None, out=None):
     if src is not None and not isinstance(src, Tensor):
         src, value = None, src
     dim = input._wrap_dim(dim)
+    index = _vector_index(input, index)
     idx = _int_index(index, "scatter")
     _check_gather(input, dim, index, src, "scatter")
     keys = (_dim_key(input._data.shape, dim, idx),)
@@ -171,6 +178,7 @@ class ScatterAdd(Op):
 def scatter_add(input, dim, index, src):
     """Return ``input`` with the values of ``src`` added at ``index`` along ``dim``."""
     dim = input._wrap_dim(dim)
+    index = _vector_index(input, index)
     idx = _int_index(index, "scatter_add")
     _check_gather(input, dim, index, src, "scatter_add")
     if src._data.dtype != input._data.dtype:
