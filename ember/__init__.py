@@ -55,6 +55,10 @@ from .ops.joining import (atleast_1d, atleast_2d, atleast_3d, cat, chunk, concat
 # linear algebra
 from .ops.linalg import (addmm, addmv, baddbmm, bmm, dot, einsum, ger, inner, matmul, mm, mv, outer, tensordot, trace,
                          vdot)
+from . import linalg
+from .linalg import _cholesky_legacy as cholesky, _cross_legacy as cross, _qr_legacy as qr
+from .linalg import _slogdet_legacy as slogdet, _svd_legacy as svd
+from .ops.linalg_decomp import det, inverse, logdet
 # torch's top-level twins of nn.functional
 from .ops.activation import celu, hardshrink, prelu, selu, threshold
 from .ops.conv import avg_pool1d, conv1d, conv2d, conv_transpose1d, conv_transpose2d, max_pool1d, max_pool2d
