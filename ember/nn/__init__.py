@@ -10,7 +10,17 @@ from .modules import (Module, CELU, ELU, GELU, GLU, SELU, Hardshrink, Hardsigmoi
                       MarginRankingLoss, MSELoss, NLLLoss, SmoothL1Loss, GroupNorm, LayerNorm, LocalResponseNorm,
                       RMSNorm, AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, AvgPool1d,
                       AvgPool2d, MaxPool1d, MaxPool2d, GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell,
-                      RNNCellBase, Embedding)
+                      RNNCellBase, Embedding,
+                      Conv3d, ConvTranspose3d, ZeroPad1d, ZeroPad2d, ZeroPad3d, ConstantPad1d, ConstantPad2d,
+                      ConstantPad3d, ReflectionPad1d, ReflectionPad2d, ReflectionPad3d, ReplicationPad1d,
+                      ReplicationPad2d, ReplicationPad3d, CircularPad1d, CircularPad2d, CircularPad3d, PixelShuffle,
+                      PixelUnshuffle, ChannelShuffle, Upsample, UpsamplingNearest2d, UpsamplingBilinear2d,
+                      CosineSimilarity, PairwiseDistance, Fold, Unfold, InstanceNorm1d, InstanceNorm2d,
+                      InstanceNorm3d, AdaptiveAvgPool3d, AdaptiveMaxPool3d, AvgPool3d, LPPool1d, LPPool2d, LPPool3d,
+                      MaxPool3d, MaxUnpool1d, MaxUnpool2d, MaxUnpool3d, EmbeddingBag, GaussianNLLLoss,
+                      HingeEmbeddingLoss, MultiLabelMarginLoss, MultiLabelSoftMarginLoss, MultiMarginLoss,
+                      PoissonNLLLoss, SoftMarginLoss, TripletMarginLoss, TripletMarginWithDistanceLoss, Transformer,
+                      TransformerDecoder, TransformerDecoderLayer, TransformerEncoder, TransformerEncoderLayer)
 from .parameter import Buffer, Parameter
 
 __all__ = ["functional", "init", "parallel", "utils", "Parameter", "Buffer", "Module", "CELU", "ELU", "GELU", "GLU", "SELU",
@@ -24,4 +34,15 @@ __all__ = ["functional", "init", "parallel", "utils", "Parameter", "Buffer", "Mo
            "MarginRankingLoss", "MSELoss", "NLLLoss", "SmoothL1Loss", "GroupNorm", "LayerNorm", "LocalResponseNorm",
            "RMSNorm", "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "AvgPool1d",
            "AvgPool2d", "MaxPool1d", "MaxPool2d", "GRU", "LSTM", "RNN", "GRUCell", "LSTMCell", "RNNBase", "RNNCell",
-           "RNNCellBase", "Embedding"]
+           "RNNCellBase", "Embedding",
+           "Conv3d", "ConvTranspose3d", "ZeroPad1d", "ZeroPad2d", "ZeroPad3d", "ConstantPad1d", "ConstantPad2d",
+           "ConstantPad3d", "ReflectionPad1d", "ReflectionPad2d", "ReflectionPad3d", "ReplicationPad1d",
+           "ReplicationPad2d", "ReplicationPad3d", "CircularPad1d", "CircularPad2d", "CircularPad3d",
+           "PixelShuffle", "PixelUnshuffle", "ChannelShuffle", "Upsample", "UpsamplingNearest2d",
+           "UpsamplingBilinear2d", "CosineSimilarity", "PairwiseDistance", "Fold", "Unfold", "InstanceNorm1d",
+           "InstanceNorm2d", "InstanceNorm3d", "AdaptiveAvgPool3d", "AdaptiveMaxPool3d", "AvgPool3d", "LPPool1d",
+           "LPPool2d", "LPPool3d", "MaxPool3d", "MaxUnpool1d", "MaxUnpool2d", "MaxUnpool3d", "EmbeddingBag",
+           "GaussianNLLLoss", "HingeEmbeddingLoss", "MultiLabelMarginLoss", "MultiLabelSoftMarginLoss",
+           "MultiMarginLoss", "PoissonNLLLoss", "SoftMarginLoss", "TripletMarginLoss",
+           "TripletMarginWithDistanceLoss", "Transformer", "TransformerDecoder", "TransformerDecoderLayer",
+           "TransformerEncoder", "TransformerEncoderLayer"]

@@ -20,11 +20,18 @@ from ..ops.linalg import einsum as _einsum
 from ..ops.loss import (_reduce, _reduction, binary_cross_entropy, binary_cross_entropy_with_logits,
                         cross_entropy, huber_loss, l1_loss, mse_loss, nll_loss, smooth_l1_loss)
 from ..ops.normalization import (_constant_pad, alpha_dropout, batch_norm, dropout, dropout1d, dropout2d, dropout3d,
-                                 feature_alpha_dropout, rms_norm, embedding, group_norm, instance_norm, layer_norm,
-                                 linear, one_hot)
+                                 feature_alpha_dropout, rms_norm, embedding, group_norm, layer_norm, linear, one_hot)
 from ..ops.reduction import log_softmax as _log_softmax
 from ..ops.reduction import softmax as _softmax
 from ._attention_functional import multi_head_attention_forward
+from ._functional_blocks import (adaptive_avg_pool3d, adaptive_max_pool3d, conv_transpose3d, embedding_bag, fold,
+                                instance_norm, lp_pool1d, lp_pool2d, lp_pool3d, max_unpool1d, max_unpool2d, max_unpool3d,
+                                unfold)
+from ._functional_extra import (channel_shuffle, interpolate, native_channel_shuffle, pixel_shuffle, pixel_unshuffle,
+                                upsample, upsample_bilinear, upsample_nearest)
+from ._functional_losses import (gaussian_nll_loss, hinge_embedding_loss, multi_margin_loss, multilabel_margin_loss,
+                                 multilabel_soft_margin_loss, poisson_nll_loss, soft_margin_loss, triplet_margin_loss,
+                                 triplet_margin_with_distance_loss)
 
 __all__ = [
     "multi_head_attention_forward", "rrelu", "rrelu_",
@@ -39,7 +46,13 @@ __all__ = [
     "batch_norm", "layer_norm", "group_norm", "instance_norm", "dropout", "dropout2d", "embedding", "one_hot",
     "linear", "bilinear", "scaled_dot_product_attention", "pad", "normalize", "avg_pool3d", "max_pool3d",
     "dropout1d", "dropout3d", "alpha_dropout", "feature_alpha_dropout", "rms_norm", "local_response_norm",
-    "adaptive_max_pool1d", "adaptive_max_pool2d"]
+    "adaptive_max_pool1d", "adaptive_max_pool2d",
+    "adaptive_avg_pool3d", "adaptive_max_pool3d", "conv_transpose3d", "embedding_bag", "fold", "unfold", "lp_pool1d",
+    "lp_pool2d", "lp_pool3d", "max_unpool1d", "max_unpool2d", "max_unpool3d", "channel_shuffle", "interpolate",
+    "native_channel_shuffle", "pixel_shuffle", "pixel_unshuffle", "upsample", "upsample_bilinear", "upsample_nearest",
+    "gaussian_nll_loss", "hinge_embedding_loss", "multi_margin_loss", "multilabel_margin_loss",
+    "multilabel_soft_margin_loss", "poisson_nll_loss", "soft_margin_loss", "triplet_margin_loss",
+    "triplet_margin_with_distance_loss"]
 
 
 def relu(input, inplace=False):

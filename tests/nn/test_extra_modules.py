@@ -1,0 +1,158 @@
+"""The added torch.nn layers and losses against PyTorch: reprs, default initialisation after manual_seed,
+forward values and input/parameter gradients (weights copied from the torch layer; float32 and float64),
+running statistics, and PyTorch's error messages for bad input."""
+import warnings
+
+import numpy as np
+import pytest
+
+from ._helpers import assert_same_error, ember_state, np_of, torch
+
+import ember
+from ember import nn
+
+TOL = {"float32": dict(rtol=2e-4, atol=2e-5), "float64": dict(rtol=1e-9, atol=1e-11)}
+
+
+def _ints(high, low=0):
+    return lambda rng, shape: rng.integers(low, high, shape)
+
+
+def _signs(rng, shape):
+    return rng.choice([-1.0, 1.0], shape)
+
+
+def _positive(rng, shape):
+    return rng.uniform(0.2, 2.0, shape)
+
+
+def _counts(rng, shape):
+    return rng.integers(0, 5, shape).astype(float)
+
+
+def _labels(rng, shape):
+    """Multilabel-margin targets: a few distinct classes per row, then -1."""
+    out = np.full(shape, -1)
+    for row in out.reshape(-1, shape[-1]):
+        k = rng.integers(1, shape[-1])
+        row[:k] = rng.permutation(shape[-1])[:k]
+    return out
+
+
+def _multi_hot(rng, shape):
+    return rng.integers(0, 2, shape).astype(float)
+
+
+# name: (build(lib), input specs: a shape (standard normal, differentiable) or (shape, maker, dtype))
+CASES = {
+    "Conv3d": (lambda lib: lib.nn.Conv3d(2, 3, 3, stride=2, padding=1), [(2, 2, 5, 6, 5)]),
+    "Conv3d-groups-nobias": (lambda lib: lib.nn.Conv3d(4, 2, (2, 3, 1), groups=2, bias=False), [(1, 4, 4, 4, 3)]),
+    "Conv3d-circular": (lambda lib: lib.nn.Conv3d(2, 2, 3, padding=1, padding_mode="circular"), [(1, 2, 4, 4, 4)]),
+    "ConvTranspose3d": (lambda lib: lib.nn.ConvTranspose3d(2, 3, 3, stride=2, padding=1, output_padding=1),
+                        [(2, 2, 3, 3, 2)]),
+    "InstanceNorm1d": (lambda lib: lib.nn.InstanceNorm1d(3), [(2, 3, 6)]),
+    "InstanceNorm1d-unbatched": (lambda lib: lib.nn.InstanceNorm1d(3, affine=True), [(3, 6)]),
+    "InstanceNorm2d-tracked": (lambda lib: lib.nn.InstanceNorm2d(3, affine=True, track_running_stats=True),
+                               [(2, 3, 4, 5)]),
+    "InstanceNorm2d-tracked-eval": (lambda lib: lib.nn.InstanceNorm2d(3, track_running_stats=True).eval(),
+                                    [(2, 3, 4, 5)]),
+    "InstanceNorm3d": (lambda lib: lib.nn.InstanceNorm3d(2, affine=True), [(2, 2, 3, 3, 3)]),
+    "Upsample-nearest": (lambda lib: lib.nn.Upsample(scale_factor=2), [(2, 3, 3, 4)]),
+    "Upsample-nearest-size": (lambda lib: lib.nn.Upsample(size=(5, 7)), [(1, 2, 3, 4)]),
+    "Upsample-nearest-1.5": (lambda lib: lib.nn.Upsample(scale_factor=1.5), [(1, 2, 5)]),
+    "Upsample-nearest-3d": (lambda lib: lib.nn.Upsample(scale_factor=(2, 1, 3)), [(1, 2, 2, 3, 2)]),
+    "Upsample-bilinear": (lambda lib: lib.nn.Upsample(scale_factor=2, mode="bilinear"), [(2, 2, 3, 4)]),
+    "Upsample-bilinear-ac": (lambda lib: lib.nn.Upsample(size=(5, 3), mode="bilinear", align_corners=True),
+                             [(1, 2, 4, 4)]),
+    "Upsample-linear": (lambda lib: lib.nn.Upsample(scale_factor=2.5, mode="linear"), [(2, 2, 5)]),
+    "Upsample-trilinear": (lambda lib: lib.nn.Upsample(size=(3, 4, 2), mode="trilinear"), [(1, 1, 2, 3, 4)]),
+    "UpsamplingNearest2d": (lambda lib: lib.nn.UpsamplingNearest2d(scale_factor=3), [(1, 2, 2, 3)]),
+    "UpsamplingBilinear2d": (lambda lib: lib.nn.UpsamplingBilinear2d(size=(4, 6)), [(1, 2, 3, 3)]),
+    "ZeroPad1d": (lambda lib: lib.nn.ZeroPad1d((1, 2)), [(2, 3, 4)]),
+    "ZeroPad2d": (lambda lib: lib.nn.ZeroPad2d((1, 0, 2, 1)), [(2, 3, 4)]),
+    "ZeroPad3d": (lambda lib: lib.nn.ZeroPad3d(1), [(1, 2, 2, 3, 2)]),
+    "ConstantPad1d": (lambda lib: lib.nn.ConstantPad1d(2, 3.5), [(2, 4)]),
+    "ConstantPad2d": (lambda lib: lib.nn.ConstantPad2d((1, 2, 0, 1), -1.0), [(1, 2, 3, 3)]),
+    "ConstantPad3d": (lambda lib: lib.nn.ConstantPad3d((1, 0, 0, 1, 2, 0), 0.5), [(1, 2, 2, 2)]),
+    "ReflectionPad1d": (lambda lib: lib.nn.ReflectionPad1d((2, 1)), [(2, 3, 4)]),
+    "ReflectionPad2d": (lambda lib: lib.nn.ReflectionPad2d((1, 2, 2, 0)), [(1, 2, 4, 4)]),
+    "ReplicationPad1d": (lambda lib: lib.nn.ReplicationPad1d(3), [(2, 3, 4)]),
+    "ReplicationPad2d": (lambda lib: lib.nn.ReplicationPad2d((1, 0, 2, 3)), [(1, 2, 3, 3)]),
+    "CircularPad1d": (lambda lib: lib.nn.CircularPad1d((1, 2)), [(2, 3, 4)]),
+    "CircularPad2d": (lambda lib: lib.nn.CircularPad2d(1), [(1, 2, 3, 4)]),
+    "PixelShuffle": (lambda lib: lib.nn.PixelShuffle(2), [(2, 8, 3, 2)]),
+    "PixelUnshuffle": (lambda lib: lib.nn.PixelUnshuffle(2), [(3, 2, 4, 6)]),
+    "ChannelShuffle": (lambda lib: lib.nn.ChannelShuffle(3), [(2, 6, 2, 2)]),
+    "CosineSimilarity": (lambda lib: lib.nn.CosineSimilarity(dim=1), [(4, 5), (4, 5)]),
+    "PairwiseDistance": (lambda lib: lib.nn.PairwiseDistance(p=3.0, keepdim=True), [(4, 5), (4, 5)]),
+    "PairwiseDistance-2": (lambda lib: lib.nn.PairwiseDistance(), [(4, 5), (4, 5)]),
+    "Unfold": (lambda lib: lib.nn.Unfold(2, dilation=(1, 2), padding=1, stride=2), [(2, 3, 5, 6)]),
+    "Unfold-unbatched": (lambda lib: lib.nn.Unfold((2, 3)), [(2, 4, 5)]),
+    "Fold": (lambda lib: lib.nn.Fold((4, 5), 2), [(2, 12, 12)]),
+    "Fold-stride-pad": (lambda lib: lib.nn.Fold((5, 6), (2, 3), dilation=(2, 1), padding=1, stride=2),
+                        [(1, 12, 9)]),
+    "LPPool1d": (lambda lib: lib.nn.LPPool1d(2, 3, stride=2), [(2, 3, 9)]),
+    "LPPool2d": (lambda lib: lib.nn.LPPool2d(1.5, 2, ceil_mode=True), [((2, 2, 5, 5), _positive, "f")]),
+    "AvgPool3d": (lambda lib: lib.nn.AvgPool3d(2), [(2, 2, 4, 4, 5)]),
+    "AvgPool3d-pad": (lambda lib: lib.nn.AvgPool3d((2, 1, 3), stride=1, padding=(1, 0, 1), count_include_pad=False),
+                      [(1, 2, 3, 3, 4)]),
+    "MaxPool3d": (lambda lib: lib.nn.MaxPool3d(2, stride=1, padding=1), [(1, 2, 3, 4, 3)]),
+    "AdaptiveAvgPool3d": (lambda lib: lib.nn.AdaptiveAvgPool3d((2, None, 3)), [(2, 2, 5, 4, 7)]),
+    "AdaptiveMaxPool3d": (lambda lib: lib.nn.AdaptiveMaxPool3d((2, 3, 2), return_indices=True), [(2, 2, 5, 4, 3)]),
+    "EmbeddingBag-2d": (lambda lib: lib.nn.EmbeddingBag(10, 3), [((4, 5), _ints(10), "i")]),
+    "EmbeddingBag-sum-offsets": (lambda lib: lib.nn.EmbeddingBag(10, 3, mode="sum", padding_idx=2),
+                                 [((9,), _ints(10), "i"), ((4,), lambda rng, s: np.array([0, 2, 2, 6]), "i")]),
+    "EmbeddingBag-max": (lambda lib: lib.nn.EmbeddingBag(10, 4, mode="max", include_last_offset=True),
+                         [((8,), _ints(10), "i"), ((4,), lambda rng, s: np.array([0, 3, 3, 7]), "i")]),
+    "EmbeddingBag-psw": (lambda lib: lib.nn.EmbeddingBag(6, 2, mode="sum"),
+                         [((5,), _ints(6), "i"), ((2,), lambda rng, s: np.array([0, 3]), "i"), (5,)]),
+}
+
+
+def _make(spec, dtype, rng):
+    if isinstance(spec[0], tuple):
+        shape, maker, kind = spec
+        return maker(rng, shape).astype(np.int64 if kind == "i" else dtype)
+    return rng.standard_normal(spec).astype(dtype)
+
+
+def _flat(out):
+    return [x for o in out for x in _flat(o)] if isinstance(out, (tuple, list)) else [out]
+
+
+def _check_module(build, specs, dtype, seed=1):
+    torch.manual_seed(0)
+    t = build(torch).to(getattr(torch, dtype))
+    e = build(ember).to(getattr(ember, dtype))
+    e.train(t.training)
+    assert repr(e) == repr(t)
+    e.load_state_dict(ember_state(t))
+    rng = np.random.default_rng(seed)
+    arrays = [_make(s, dtype, rng) for s in specs]
+    xt = [torch.tensor(a, requires_grad=a.dtype.kind == "f") for a in arrays]
+    xe = [ember.tensor(a, requires_grad=a.dtype.kind == "f") for a in arrays]
+    out_t, out_e = _flat(t(*xt)), _flat(e(*xe))
+    assert len(out_t) == len(out_e)
+    for oe, ot in zip(out_e, out_t):
+        assert tuple(oe.shape) == tuple(ot.shape) and str(oe.dtype)[6:] == str(ot.dtype)[6:]
+        np.testing.assert_allclose(np_of(oe), np_of(ot), **TOL[dtype])
+    live = [i for i, o in enumerate(out_t) if o.requires_grad]
+    grads = [rng.standard_normal(tuple(out_t[i].shape)).astype(dtype) for i in live]
+    torch.autograd.backward([out_t[i] for i in live], [torch.tensor(g) for g in grads])
+    ember.autograd.backward([out_e[i] for i in live], [ember.tensor(g) for g in grads])
+    for a, b in zip(xe, xt):
+        if b.grad is not None:
+            np.testing.assert_allclose(np_of(a.grad), np_of(b.grad), **TOL[dtype])
+    for (n, pe), (_, pt) in zip(e.named_parameters(), t.named_parameters()):
+        assert (pe.grad is None) == (pt.grad is None), n
+        if pt.grad is not None:
+            np.testing.assert_allclose(np_of(pe.grad), np_of(pt.grad), err_msg=n, **TOL[dtype])
+    for (n, be), (_, bt) in zip(e.named_buffers(), t.named_buffers()):
+        np.testing.assert_allclose(np_of(be), np_of(bt), err_msg=n, **TOL[dtype])
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_module_forward_and_gradients_match_torch(name, dtype):
+    build, specs = CASES[name]
+    _check_module(build, specs, dtype)
