@@ -156,3 +156,107 @@ def _check_module(build, specs, dtype, seed=1):
 def test_module_forward_and_gradients_match_torch(name, dtype):
     build, specs = CASES[name]
     _check_module(build, specs, dtype)
+
+
+def _unpool_case(nd, kernel, stride, padding, shape, output_size=None):
+    """MaxUnpool fed with the maxima and indices of the matching max pool (same data for both libraries)."""
+    def run(lib, dtype):
+        x = lib.tensor(np.random.default_rng(3).standard_normal(shape).astype(dtype))
+        pool = getattr(lib.nn.functional, f"max_pool{nd}d")
+        y, idx = pool(x, kernel, stride, padding, return_indices=True)
+        y = y.detach().requires_grad_(True)
+        unpool = getattr(lib.nn, f"MaxUnpool{nd}d")(kernel, stride, padding)
+        return unpool, y, idx, unpool(y, idx, output_size)
+    return run
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("case", [(1, 2, None, 0, (2, 3, 8)), (2, 3, 2, 1, (1, 2, 7, 7)),
+                                  (2, 2, None, 0, (1, 2, 5, 5), (5, 5)), (3, 2, None, 0, (1, 1, 4, 4, 2))])
+def test_max_unpool_matches_torch(case, dtype):
+    run = _unpool_case(*case)
+    mt, yt, _, ot = run(torch, dtype)
+    me, ye, _, oe = run(ember, dtype)
+    assert repr(me) == repr(mt)
+    np.testing.assert_array_equal(np_of(oe), np_of(ot))
+    g = np.random.default_rng(4).standard_normal(tuple(ot.shape)).astype(dtype)
+    ot.backward(torch.tensor(g))
+    oe.backward(ember.tensor(g))
+    np.testing.assert_array_equal(np_of(ye.grad), np_of(yt.grad))
+
+
+# name: (build(lib), input specs); the first input is differentiable, the others are targets
+LOSSES = {
+    "GaussianNLLLoss": (lambda lib: lib.nn.GaussianNLLLoss(), [(4, 3), (4, 3), ((4, 3), _positive, "f")]),
+    "GaussianNLLLoss-full-homo": (lambda lib: lib.nn.GaussianNLLLoss(full=True, eps=0.5, reduction="sum"),
+                                  [(4, 3), (4, 3), ((4,), _positive, "f")]),
+    "GaussianNLLLoss-none-bcast": (lambda lib: lib.nn.GaussianNLLLoss(reduction="none"),
+                                   [(4, 3), (4, 3), ((4, 1), _positive, "f")]),
+    "HingeEmbeddingLoss": (lambda lib: lib.nn.HingeEmbeddingLoss(margin=0.5), [(4, 5), ((4, 5), _signs, "f")]),
+    "HingeEmbeddingLoss-none": (lambda lib: lib.nn.HingeEmbeddingLoss(reduction="none"),
+                                [(6,), ((6,), _signs, "f")]),
+    "MultiLabelMarginLoss": (lambda lib: lib.nn.MultiLabelMarginLoss(), [(3, 5), ((3, 5), _labels, "i")]),
+    "MultiLabelMarginLoss-1d-none": (lambda lib: lib.nn.MultiLabelMarginLoss(reduction="none"),
+                                     [(5,), ((5,), _labels, "i")]),
+    "MultiLabelMarginLoss-none": (lambda lib: lib.nn.MultiLabelMarginLoss(reduction="none"),
+                                  [(3, 4), ((3, 4), _labels, "i")]),
+    "MultiLabelSoftMarginLoss": (lambda lib: lib.nn.MultiLabelSoftMarginLoss(), [(3, 5), ((3, 5), _multi_hot, "f")]),
+    "MultiLabelSoftMarginLoss-w": (lambda lib: lib.nn.MultiLabelSoftMarginLoss(
+        weight=lib.tensor([1.0, 2.0, 0.5, 1.0, 3.0]), reduction="none"), [(3, 5), ((3, 5), _multi_hot, "f")]),
+    "MultiMarginLoss": (lambda lib: lib.nn.MultiMarginLoss(), [(4, 5), ((4,), _ints(5), "i")]),
+    "MultiMarginLoss-p2-w": (lambda lib: lib.nn.MultiMarginLoss(p=2, margin=0.7, weight=lib.tensor(
+        [1.0, 2.0, 0.5, 1.0, 3.0]), reduction="sum"), [(4, 5), ((4,), _ints(5), "i")]),
+    "MultiMarginLoss-none": (lambda lib: lib.nn.MultiMarginLoss(reduction="none"), [(4, 3), ((4,), _ints(3), "i")]),
+    "PoissonNLLLoss": (lambda lib: lib.nn.PoissonNLLLoss(), [(4, 3), ((4, 3), _counts, "f")]),
+    "PoissonNLLLoss-full-rate": (lambda lib: lib.nn.PoissonNLLLoss(log_input=False, full=True, reduction="none"),
+                                 [((4, 3), _positive, "f"), ((4, 3), _counts, "f")]),
+    "SoftMarginLoss": (lambda lib: lib.nn.SoftMarginLoss(), [(4, 3), ((4, 3), _signs, "f")]),
+    "TripletMarginLoss": (lambda lib: lib.nn.TripletMarginLoss(), [(4, 5), (4, 5), (4, 5)]),
+    "TripletMarginLoss-p1-swap": (lambda lib: lib.nn.TripletMarginLoss(margin=2.0, p=1, swap=True,
+                                                                       reduction="none"), [(4, 5), (4, 5), (4, 5)]),
+    "TripletMarginWithDistanceLoss": (lambda lib: lib.nn.TripletMarginWithDistanceLoss(), [(4, 5), (4, 5), (4, 5)]),
+    "TripletMarginWithDistanceLoss-cos": (lambda lib: lib.nn.TripletMarginWithDistanceLoss(
+        distance_function=lambda a, b: 1.0 - lib.nn.functional.cosine_similarity(a, b), margin=0.5, swap=True),
+        [(4, 5), (4, 5), (4, 5)]),
+}
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("name", sorted(LOSSES))
+def test_loss_modules_match_torch(name, dtype):
+    build, specs = LOSSES[name]
+    t, e = build(torch).to(getattr(torch, dtype)), build(ember).to(getattr(ember, dtype))
+    assert repr(e) == repr(t)
+    arrays = [_make(s, dtype, np.random.default_rng(2)) for s in specs]
+    grad_inputs = {0, 1, 2} if name.startswith("Triplet") else {0}
+    xt = [torch.tensor(a, requires_grad=i in grad_inputs) for i, a in enumerate(arrays)]
+    xe = [ember.tensor(a, requires_grad=i in grad_inputs) for i, a in enumerate(arrays)]
+    lt, le = t(*xt), e(*xe)
+    assert tuple(le.shape) == tuple(lt.shape)
+    np.testing.assert_allclose(np_of(le), np_of(lt), **TOL[dtype])
+    g = np.random.default_rng(5).standard_normal(tuple(lt.shape)).astype(dtype)
+    lt.backward(torch.tensor(g))
+    le.backward(ember.tensor(g))
+    for i in sorted(grad_inputs):
+        np.testing.assert_allclose(np_of(xe[i].grad), np_of(xt[i].grad), **TOL[dtype])
+
+
+def test_loss_signatures_and_reprs_match_torch():
+    for name in ("GaussianNLLLoss", "HingeEmbeddingLoss", "MultiLabelMarginLoss", "MultiLabelSoftMarginLoss",
+                 "MultiMarginLoss", "PoissonNLLLoss", "SoftMarginLoss", "TripletMarginLoss",
+                 "TripletMarginWithDistanceLoss"):
+        e, t = getattr(nn, name)(), getattr(torch.nn, name)()
+        assert repr(e) == repr(t)
+        assert {k: v for k, v in vars(e).items() if not k.startswith("_")} == \
+            {k: v for k, v in vars(t).items() if not k.startswith("_")}
+
+
+def test_gaussian_nll_clamps_the_variance_but_passes_its_gradient():
+    def run(lib):
+        var = lib.tensor([0.01, 0.5, 2.0], requires_grad=True)
+        loss = lib.nn.functional.gaussian_nll_loss(lib.tensor([0.1, 0.2, 0.3]), lib.zeros(3), var, eps=0.1)
+        loss.backward()
+        return loss, var.grad
+    (le, ge), (lt, gt) = run(ember), run(torch)
+    np.testing.assert_allclose(np_of(le), np_of(lt), rtol=1e-6)
+    np.testing.assert_allclose(np_of(ge), np_of(gt), rtol=1e-6)
