@@ -59,6 +59,9 @@ from . import linalg
 from .linalg import _cholesky_legacy as cholesky, _cross_legacy as cross, _qr_legacy as qr
 from .linalg import _slogdet_legacy as slogdet, _svd_legacy as svd
 from .ops.linalg_decomp import det, inverse, logdet
+from .ops.misc import (bincount, bucketize, cdist, deg2rad, diag, diag_embed, diagflat, diff, histc, hsplit, index_copy,
+                       isin, kron, logcumsumexp, nanmedian, nanquantile, quantile, rad2deg, ravel, repeat_interleave,
+                       rot90, scatter_reduce, searchsorted, select, tensor_split, tril_indices, triu_indices, vsplit)
 # torch's top-level twins of nn.functional
 from .ops.activation import celu, hardshrink, prelu, selu, threshold
 from .ops.conv import avg_pool1d, conv1d, conv2d, conv_transpose1d, conv_transpose2d, max_pool1d, max_pool2d

@@ -730,6 +730,75 @@ class Tensor:
     def t_(self): return _shape.t_(self)
     def transpose_(self, dim0, dim1): return _shape.transpose_(self, dim0, dim1)
 
+    # misc functions (ember/ops/misc.py) and linear algebra (ember/ops/linalg_decomp.py)
+    def diff(self, n=1, dim=-1, prepend=None, append=None): return _misc.diff(self, n, dim, prepend, append)
+    def repeat_interleave(self, repeats=None, dim=None, *, output_size=None):
+        return _misc.repeat_interleave(self, repeats, dim, output_size=output_size)
+    def diag(self, diagonal=0): return _misc.diag(self, diagonal)
+    def diag_embed(self, offset=0, dim1=-2, dim2=-1): return _misc.diag_embed(self, offset, dim1, dim2)
+    def diagflat(self, offset=0): return _misc.diagflat(self, offset)
+    def rot90(self, k=1, dims=(0, 1)): return _misc.rot90(self, k, dims)
+    def kron(self, other): return _misc.kron(self, other)
+    def tensor_split(self, indices_or_sections, dim=0): return _misc.tensor_split(self, indices_or_sections, dim)
+    def hsplit(self, sections): return _misc.hsplit(self, sections)
+    def vsplit(self, sections): return _misc.vsplit(self, sections)
+    def isin(self, test_elements, *, assume_unique=False, invert=False):
+        return _misc.isin(self, test_elements, invert=invert)
+    def deg2rad(self): return _misc.deg2rad(self)
+    def rad2deg(self): return _misc.rad2deg(self)
+    def logcumsumexp(self, dim): return _misc.logcumsumexp(self, dim)
+    def quantile(self, q, dim=None, keepdim=False, *, interpolation="linear"):
+        return _misc.quantile(self, q, dim, keepdim, interpolation=interpolation)
+    def nanquantile(self, q, dim=None, keepdim=False, *, interpolation="linear"):
+        return _misc.nanquantile(self, q, dim, keepdim, interpolation=interpolation)
+    def nanmedian(self, dim=None, keepdim=False): return _misc.nanmedian(self, dim, keepdim)
+    def histc(self, bins=100, min=0, max=0): return _misc.histc(self, bins, min, max)
+    def bincount(self, weights=None, minlength=0): return _misc.bincount(self, weights, minlength)
+    def select(self, dim, index): return _misc.select(self, dim, index)
+    def index_copy(self, dim, index, source): return _misc.index_copy(self, dim, index, source)
+    def index_copy_(self, dim, index, source): return _misc.index_copy_(self, dim, index, source)
+    def scatter_reduce(self, dim, index, src, reduce, *, include_self=True):
+        return _misc.scatter_reduce(self, dim, index, src, reduce, include_self=include_self)
+    def put_(self, index, source, accumulate=False): return _misc.put_(self, index, source, accumulate)
+    def apply_(self, callable): return _misc.apply_(self, callable)
+    def map_(self, tensor, callable): return _misc.map_(self, tensor, callable)
+    def as_strided(self, size, stride, storage_offset=None): return _misc.as_strided(self, size, stride, storage_offset)
+    def resize_(self, *sizes, memory_format=None): return _misc.resize_(self, *sizes)
+    def fill_diagonal_(self, fill_value, wrap=False): return _misc.fill_diagonal_(self, fill_value, wrap)
+    def sign_(self): return _misc.sign_(self)
+    def trunc_(self): return _misc.trunc_(self)
+    fix_ = trunc_
+    def rsqrt_(self): return _misc.rsqrt_(self)
+    def erf_(self): return _misc.erf_(self)
+    def fmod_(self, other): return _misc.fmod_(self, other)
+    def tril_(self, diagonal=0): return _misc.tril_(self, diagonal)
+    def triu_(self, diagonal=0): return _misc.triu_(self, diagonal)
+    def nan_to_num_(self, nan=0.0, posinf=None, neginf=None): return _misc.nan_to_num_(self, nan, posinf, neginf)
+    def det(self): return _lad.det(self)
+    def logdet(self): return _lad.logdet(self)
+    def slogdet(self):
+        from . import linalg
+        return linalg._slogdet_legacy(self)
+    def inverse(self): return _lad.inverse(self)
+    def pinverse(self, rcond=1e-15): return _lad.pinv(self, rtol=rcond)
+    def cholesky(self, upper=False):
+        from . import linalg
+        return linalg._cholesky_legacy(self, upper)
+    def cross(self, other, dim=None):
+        from . import linalg
+        return linalg._cross_legacy(self, other, dim)
+    def matrix_power(self, n):
+        from . import linalg
+        return linalg.matrix_power(self, n)
+
+    @property
+    def nbytes(self):
+        return self._data.nbytes
+
+    @property
+    def itemsize(self):
+        return self._data.itemsize
+
     # random fills (PyTorch's streams; ember/ops/sampling.py, imported on first use: not a hot path)
     def uniform_(self, from_=0.0, to=1.0, *, generator=None):
         from .ops import sampling
@@ -786,4 +855,6 @@ from .ops import indexing as _idx  # noqa: E402
 from .ops import linalg as _la  # noqa: E402
 from .ops import reduction as _red  # noqa: E402
 from .ops import shape as _shape  # noqa: E402
+from .ops import misc as _misc  # noqa: E402
+from .ops import linalg_decomp as _lad  # noqa: E402
 from . import _creation  # noqa: E402

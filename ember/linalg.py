@@ -156,6 +156,10 @@ def _svd_legacy(input, some=True, compute_uv=True, *, out=None):
 
 def _qr_legacy(input, some=True, *, out=None):
     """Return ``(Q, R)`` (``torch.qr``: reduced when ``some``, else complete)."""
+    warnings.warn("torch.qr is deprecated in favor of torch.linalg.qr and will be removed in a future PyTorch "
+                  "release.\nThe boolean parameter 'some' has been replaced with a string parameter 'mode'.\nQ, R = "
+                  "torch.qr(A, some)\nshould be replaced with\nQ, R = torch.linalg.qr(A, 'reduced' if some else "
+                  "'complete')", UserWarning, stacklevel=2)
     q, r = qr(input, "reduced" if some else "complete")
     return _QR_LEGACY(q, r)
 
