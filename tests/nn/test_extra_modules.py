@@ -260,3 +260,84 @@ def test_gaussian_nll_clamps_the_variance_but_passes_its_gradient():
     (le, ge), (lt, gt) = run(ember), run(torch)
     np.testing.assert_allclose(np_of(le), np_of(lt), rtol=1e-6)
     np.testing.assert_allclose(np_of(ge), np_of(gt), rtol=1e-6)
+
+
+def _transformer_run(lib, build, inputs, dtype, grad_out):
+    """Build after manual_seed(0), run on the inputs, backpropagate ``grad_out``; return what to compare."""
+    lib.manual_seed(0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        m = build(lib).to(getattr(lib, dtype))
+    xs = [lib.tensor(a, requires_grad=a.dtype.kind == "f") for a in inputs]
+    out = m(*xs)
+    out.backward(lib.tensor(grad_out))
+    return m, out, xs
+
+
+TRANSFORMERS = {
+    "EncoderLayer": (lambda lib: lib.nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0), [(5, 2, 8)]),
+    "EncoderLayer-gelu-normfirst-bf": (lambda lib: lib.nn.TransformerEncoderLayer(
+        8, 2, 12, dropout=0.0, activation="gelu", norm_first=True, batch_first=True), [(2, 5, 8)]),
+    "DecoderLayer": (lambda lib: lib.nn.TransformerDecoderLayer(8, 4, 16, dropout=0.0), [(4, 2, 8), (5, 2, 8)]),
+    "DecoderLayer-normfirst-nobias": (lambda lib: lib.nn.TransformerDecoderLayer(
+        8, 2, 16, dropout=0.0, norm_first=True, bias=False, batch_first=True), [(2, 4, 8), (2, 5, 8)]),
+    "Encoder": (lambda lib: lib.nn.TransformerEncoder(lib.nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0), 2,
+                                                      lib.nn.LayerNorm(8)), [(5, 2, 8)]),
+    "Transformer": (lambda lib: lib.nn.Transformer(8, 2, 2, 1, 16, dropout=0.0), [(5, 2, 8), (4, 2, 8)]),
+    "Transformer-bf-unbatched": (lambda lib: lib.nn.Transformer(8, 2, 1, 2, 16, dropout=0.0, batch_first=True,
+                                                                activation="gelu"), [(5, 8), (3, 8)]),
+}
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("name", sorted(TRANSFORMERS))
+def test_transformers_initialise_run_and_backpropagate_as_torch(name, dtype):
+    build, shapes = TRANSFORMERS[name]
+    rng = np.random.default_rng(6)
+    inputs = [rng.standard_normal(s).astype(dtype) for s in shapes]
+    grad = rng.standard_normal(shapes[-1] if name.startswith("Transformer") else shapes[0]).astype(dtype)
+    mt, ot, xt = _transformer_run(torch, build, inputs, dtype, grad)
+    me, oe, xe = _transformer_run(ember, build, inputs, dtype, grad)
+    assert repr(me) == repr(mt)
+    # default initialisation: manual_seed(0) gives PyTorch's exact parameters
+    for (n, pe), (_, pt) in zip(me.named_parameters(), mt.named_parameters()):
+        np.testing.assert_allclose(np_of(pe), np_of(pt), rtol=0, atol=0 if dtype == "float64" else 1e-7, err_msg=n)
+    np.testing.assert_allclose(np_of(oe), np_of(ot), **TOL[dtype])
+    for a, b in zip(xe, xt):
+        np.testing.assert_allclose(np_of(a.grad), np_of(b.grad), **TOL[dtype])
+    for (n, pe), (_, pt) in zip(me.named_parameters(), mt.named_parameters()):
+        np.testing.assert_allclose(np_of(pe.grad), np_of(pt.grad), err_msg=n, **TOL[dtype])
+
+
+def test_transformer_masks_match_torch():
+    def run(lib):
+        lib.manual_seed(0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            m = lib.nn.Transformer(8, 2, 1, 1, 16, dropout=0.0)
+        rng = np.random.default_rng(7)
+        src, tgt = (lib.tensor(rng.standard_normal(s).astype("float32")) for s in ((5, 2, 8), (4, 2, 8)))
+        tgt_mask = lib.nn.Transformer.generate_square_subsequent_mask(4)
+        pad = lib.tensor([[False, False, False, True, True], [False] * 5])
+        return tgt_mask, m(src, tgt, tgt_mask=tgt_mask, src_key_padding_mask=pad, memory_key_padding_mask=pad)
+    (me, oe), (mt, ot) = run(ember), run(torch)
+    np.testing.assert_array_equal(np_of(me), np_of(mt))
+    assert me.dtype == ember.float32
+    np.testing.assert_allclose(np_of(oe), np_of(ot), **TOL["float32"])
+
+
+def test_transformer_warnings_and_errors_match_torch():
+    for lib in (ember, torch):
+        with pytest.warns(UserWarning, match=r"enable_nested_tensor is True, but self.use_nested_tensor is False "
+                                             r"because encoder_layer.self_attn.batch_first was not True\(use "
+                                             r"batch_first for better inference performance\)"):
+            lib.nn.TransformerEncoder(lib.nn.TransformerEncoderLayer(8, 2, 16), 2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        te, tt = nn.Transformer(8, 2, 1, 1, 16), torch.nn.Transformer(8, 2, 1, 1, 16)
+    assert_same_error(lambda: te(ember.zeros(3, 2, 8), ember.zeros(4, 3, 8)),
+                      lambda: tt(torch.zeros(3, 2, 8), torch.zeros(4, 3, 8)))
+    assert_same_error(lambda: te(ember.zeros(3, 2, 6), ember.zeros(4, 2, 6)),
+                      lambda: tt(torch.zeros(3, 2, 6), torch.zeros(4, 2, 6)))
+    assert_same_error(lambda: nn.TransformerEncoderLayer(8, 2, activation="tanh"),
+                      lambda: torch.nn.TransformerEncoderLayer(8, 2, activation="tanh"))
