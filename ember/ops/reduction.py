@@ -476,7 +476,7 @@ def _apply_multi(cls, t, *params):
     """Run a one-input op with several differentiable outputs that saves values for backward."""
     if not (t._requires_grad and _state.enabled):
         return tuple(_wrap(o) for o in cls.forward(_DISCARD, t._data, *params))
-    ctx = _new(cls)
+    ctx = _new(cls._node_type)
     outs = ctx.forward(t._data, *params)
     results = [_record(ctx, (t,), (t,) + params, outs[0])]
     ctx.n_outputs = len(outs)

@@ -107,9 +107,7 @@ def test_inplace_into_a_tensor_without_grad_makes_it_a_non_leaf():
     assert (n_e, l_e) == (n_t, l_t)
 
 
-@pytest.mark.parametrize("case", ["output", "input", "twice", pytest.param("no_grad", marks=pytest.mark.xfail(
-    strict=True, reason="the engine prints '[...], is at version' where PyTorch prints '[...] is at version' for a "
-    "tensor without grad_fn (ember/autograd/graph.py MODIFIED_MESSAGE; fix requested)")), "self_times_self"])
+@pytest.mark.parametrize("case", ["output", "input", "twice", "no_grad", "self_times_self"])
 def test_modified_saved_tensor_raises_pytorchs_error(case):
     def run(lib):
         x = lib.ones(2, 2, requires_grad=True)
