@@ -62,7 +62,8 @@ def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
     if blocks[0] * blocks[1] != length:
         raise RuntimeError(f"Given output_size={o}, kernel_size={k}, dilation={d}, padding={p}, stride={s}, expected "
                            f"size of input's dimension {b + 1} to match the calculated number of sliding blocks "
-                           f"{blocks[0]} * {blocks[1]} = {blocks[0] * blocks[1]}, but got input.size({b + 1})={length}.")
+                           f"{blocks[0]} * {blocks[1]} = {blocks[0] * blocks[1]}, but got "
+                           f"input.size({b + 1})={length}.")
     c = ck // (k[0] * k[1])
     x = input.reshape(*input.shape[:-1], *blocks)
     out = conv_transpose2d(x, _block_eye(c, k, input), None, s, 0, 0, c, d)
@@ -176,17 +177,17 @@ def _unpool_size(input, k, s, p, output_size):
     default = [(input.shape[-nd + d] - 1) * s[d] + k[d] - 2 * p[d] for d in range(nd)]
     if output_size is None:
         return default
-    output_size = list(output_size)
-    if len(output_size) == nd + 2:
-        output_size = output_size[2:]
-    if len(output_size) != nd:
+    sizes = list(output_size)
+    if len(sizes) == nd + 2:
+        sizes = sizes[2:]
+    if len(sizes) != nd:
         raise ValueError(f"output_size should be a sequence containing {nd} or {nd + 2} elements, but it has a "
-                         f"length of '{len(output_size)}'")
+                         f"length of '{len(sizes)}'")
     for d in range(nd):
         lo, hi = default[d] - s[d], default[d] + s[d]
-        if not lo < output_size[d] < hi:
+        if not lo < sizes[d] < hi:
             raise ValueError(f'invalid output_size "{output_size}" (dim {d} must be between {lo} and {hi})')
-    return output_size
+    return sizes
 
 
 def _max_unpool(input, indices, kernel_size, stride, padding, output_size, nd):

@@ -25,8 +25,8 @@ from ..ops.reduction import log_softmax as _log_softmax
 from ..ops.reduction import softmax as _softmax
 from ._attention_functional import multi_head_attention_forward
 from ._functional_blocks import (adaptive_avg_pool3d, adaptive_max_pool3d, conv_transpose3d, embedding_bag, fold,
-                                instance_norm, lp_pool1d, lp_pool2d, lp_pool3d, max_unpool1d, max_unpool2d, max_unpool3d,
-                                unfold)
+                                instance_norm, lp_pool1d, lp_pool2d, lp_pool3d, max_unpool1d, max_unpool2d,
+                                max_unpool3d, unfold)
 from ._functional_extra import (channel_shuffle, interpolate, native_channel_shuffle, pixel_shuffle, pixel_unshuffle,
                                 upsample, upsample_bilinear, upsample_nearest)
 from ._functional_losses import (gaussian_nll_loss, hinge_embedding_loss, multi_margin_loss, multilabel_margin_loss,
@@ -228,7 +228,8 @@ def pad(input, pad, mode="constant", value=None):
     if mode not in ("reflect", "replicate", "circular"):
         raise NotImplementedError(f"Unrecognised padding mode {mode}")
     out = input
-    for axis, (lo, hi) in enumerate(widths):
+    for axis in reversed(range(len(widths))):   # last dimension first: PyTorch checks (and reports) it first
+        lo, hi = widths[axis]
         if lo or hi:
             n = input.shape[axis]
             j = np.arange(-lo, n + hi)

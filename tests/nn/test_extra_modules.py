@@ -341,3 +341,116 @@ def test_transformer_warnings_and_errors_match_torch():
                       lambda: tt(torch.zeros(3, 2, 6), torch.zeros(4, 2, 6)))
     assert_same_error(lambda: nn.TransformerEncoderLayer(8, 2, activation="tanh"),
                       lambda: torch.nn.TransformerEncoderLayer(8, 2, activation="tanh"))
+
+
+@pytest.mark.parametrize("build", [lambda lib: lib.nn.Conv3d(2, 3, (2, 3, 2)),
+                                   lambda lib: lib.nn.ConvTranspose3d(3, 2, 2, groups=1, bias=True),
+                                   lambda lib: lib.nn.EmbeddingBag(7, 3, padding_idx=-2),
+                                   lambda lib: lib.nn.InstanceNorm2d(4, affine=True, track_running_stats=True)])
+def test_default_initialisation_after_manual_seed_is_torchs(build):
+    torch.manual_seed(3)
+    t = build(torch)
+    ember.manual_seed(3)
+    e = build(ember)
+    assert repr(e) == repr(t)
+    for (n, pe), (_, pt) in zip(list(e.named_parameters()) + list(e.named_buffers()),
+                                list(t.named_parameters()) + list(t.named_buffers())):
+        np.testing.assert_array_equal(np_of(pe), np_of(pt), err_msg=n)
+
+
+@pytest.mark.parametrize("kwargs", [dict(scale_factor=1.7), dict(scale_factor=0.6, mode="nearest-exact"),
+                                    dict(size=(3, 5), mode="area"), dict(scale_factor=1.7, mode="bilinear"),
+                                    dict(scale_factor=1.7, mode="bilinear", recompute_scale_factor=True),
+                                    dict(scale_factor=(0.5, 2.3), mode="bilinear", align_corners=True),
+                                    dict(size=7, mode="nearest")])
+def test_interpolate_matches_torch(kwargs):
+    x = np.random.default_rng(8).standard_normal((2, 3, 6, 7)).astype("float32")
+    xt, xe = torch.tensor(x, requires_grad=True), ember.tensor(x, requires_grad=True)
+    ot, oe = torch.nn.functional.interpolate(xt, **kwargs), nn.functional.interpolate(xe, **kwargs)
+    assert tuple(oe.shape) == tuple(ot.shape)
+    np.testing.assert_allclose(np_of(oe), np_of(ot), **TOL["float32"])
+    g = np.random.default_rng(9).standard_normal(tuple(ot.shape)).astype("float32")
+    ot.backward(torch.tensor(g))
+    oe.backward(ember.tensor(g))
+    np.testing.assert_allclose(np_of(xe.grad), np_of(xt.grad), **TOL["float32"])
+
+
+def test_functional_twins_match_torch():
+    rng = np.random.default_rng(10)
+    x = rng.standard_normal((2, 8, 3, 4)).astype("float32")
+    for name, args in (("pixel_shuffle", (2,)), ("pixel_unshuffle", (1,)), ("channel_shuffle", (4,)),
+                       ("lp_pool2d", (2.0, 2)), ("adaptive_avg_pool3d", ((2, 2, 3),)),
+                       ("unfold", ((2, 2),))):
+        out_t = getattr(torch.nn.functional, name)(torch.tensor(x), *args)
+        out_e = getattr(nn.functional, name)(ember.tensor(x), *args)
+        np.testing.assert_allclose(np_of(out_e), np_of(out_t), **TOL["float32"], err_msg=name)
+    idx = torch.tensor([1, 2, 4, 5, 4, 3, 2, 9])
+    w = rng.standard_normal((10, 3)).astype("float32")
+    for mode in ("sum", "mean", "max"):
+        out_t = torch.nn.functional.embedding_bag(idx, torch.tensor(w), torch.tensor([0, 4]), mode=mode)
+        out_e = nn.functional.embedding_bag(ember.tensor(idx.numpy()), ember.tensor(w), ember.tensor([0, 4]),
+                                            mode=mode)
+        np.testing.assert_allclose(np_of(out_e), np_of(out_t), **TOL["float32"], err_msg=mode)
+
+
+def test_instance_norm_running_stats_match_torch():
+    x = np.random.default_rng(11).standard_normal((3, 2, 5)).astype("float32")
+    t, e = torch.nn.InstanceNorm1d(2, track_running_stats=True, momentum=0.3), \
+        nn.InstanceNorm1d(2, track_running_stats=True, momentum=0.3)
+    for _ in range(2):
+        t(torch.tensor(x)), e(ember.tensor(x))
+    np.testing.assert_allclose(np_of(e.running_mean), np_of(t.running_mean), rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(np_of(e.running_var), np_of(t.running_var), rtol=1e-5, atol=1e-7)
+    t.eval(), e.eval()
+    np.testing.assert_allclose(np_of(e(ember.tensor(x))), np_of(t(torch.tensor(x))), rtol=1e-5, atol=1e-6)
+
+
+ERRORS = [
+    lambda lib: lib.nn.functional.pixel_shuffle(lib.zeros(2, 3), 2),
+    lambda lib: lib.nn.functional.pixel_shuffle(lib.zeros(1, 5, 2, 2), 2),
+    lambda lib: lib.nn.functional.pixel_unshuffle(lib.zeros(1, 1, 3, 4), 2),
+    lambda lib: lib.nn.functional.pixel_unshuffle(lib.zeros(1, 1, 4, 3), 2),
+    lambda lib: lib.nn.ChannelShuffle(2)(lib.zeros(1, 5, 2)),
+    lambda lib: lib.nn.functional.channel_shuffle(lib.zeros(1, 5), 2),
+    lambda lib: lib.nn.functional.unfold(lib.zeros(1, 1, 3, 3), 4),
+    lambda lib: lib.nn.functional.fold(lib.zeros(1, 5, 4), (3, 3), 2),
+    lambda lib: lib.nn.functional.fold(lib.zeros(1, 4, 5), (3, 3), 2),
+    lambda lib: lib.nn.functional.interpolate(lib.zeros(1, 1, 4), scale_factor=2, align_corners=True),
+    lambda lib: lib.nn.functional.interpolate(lib.zeros(1, 1, 4)),
+    lambda lib: lib.nn.functional.interpolate(lib.zeros(1, 1, 4), size=3, scale_factor=2),
+    lambda lib: lib.nn.functional.interpolate(lib.zeros(1, 1, 4), size=3, mode="bilinear"),
+    lambda lib: lib.nn.functional.interpolate(lib.zeros(1, 1, 4, 4), size=3, mode="linear"),
+    lambda lib: lib.nn.functional.interpolate(lib.zeros(1, 1, 4, 4), size=3, mode="foo"),
+    lambda lib: lib.nn.functional.interpolate(lib.zeros(1, 1, 4, 4), size=(3, 3, 3)),
+    lambda lib: lib.nn.functional.multi_margin_loss(lib.zeros(2, 3), lib.zeros(2, dtype=lib.long), p=3),
+    lambda lib: lib.nn.functional.triplet_margin_loss(lib.zeros(2, 3), lib.zeros(3), lib.zeros(2, 3)),
+    lambda lib: lib.nn.TripletMarginWithDistanceLoss(margin=0),
+    lambda lib: lib.nn.TripletMarginLoss(margin=-1.0),
+    lambda lib: lib.nn.MultiMarginLoss(p=3),
+    lambda lib: lib.nn.functional.gaussian_nll_loss(lib.zeros(2, 3), lib.zeros(2, 3), lib.zeros(3, 3)),
+    lambda lib: lib.nn.functional.gaussian_nll_loss(lib.zeros(2, 3), lib.zeros(2, 3), -lib.ones(2, 3)),
+    lambda lib: lib.nn.functional.gaussian_nll_loss(lib.zeros(2, 3), lib.zeros(2, 3), lib.ones(2, 3), reduction="x"),
+    lambda lib: lib.nn.InstanceNorm1d(3)(lib.zeros(3)),
+    lambda lib: lib.nn.InstanceNorm2d(3, affine=True)(lib.zeros(2, 4, 3, 3)),
+    lambda lib: lib.nn.InstanceNorm2d(3)(lib.zeros(2, 3, 1, 1)),
+    lambda lib: lib.nn.EmbeddingBag(5, 2)(lib.tensor([1, 2])),
+    lambda lib: lib.nn.EmbeddingBag(5, 2, mode="foo")(lib.tensor([1, 2]), lib.tensor([0])),
+    lambda lib: lib.nn.EmbeddingBag(5, 2, mode="max")(lib.tensor([1, 2]), lib.tensor([0]), lib.ones(2)),
+    lambda lib: lib.nn.functional.max_unpool2d(lib.zeros(1, 1, 2, 2), lib.zeros(1, 1, 2, 2, dtype=lib.long), 2,
+                                               output_size=(7, 7)),
+    lambda lib: lib.nn.ReflectionPad2d(2)(lib.zeros(1, 1, 2, 2)),
+    lambda lib: lib.nn.Conv3d(2, 3, 2)(lib.zeros(1, 3, 4, 4, 4)),
+]
+
+
+@pytest.mark.parametrize("i", range(len(ERRORS)))
+def test_errors_match_torch(i):
+    assert_same_error(lambda: ERRORS[i](ember), lambda: ERRORS[i](torch))
+
+
+def test_warnings_match_torch():
+    for lib in (ember, torch):
+        with pytest.warns(UserWarning, match="input's size at dim=1 does not match num_features"):
+            lib.nn.InstanceNorm2d(3)(lib.ones(2, 4, 3, 3))
+        with pytest.warns(UserWarning, match="`nn.functional.upsample` is deprecated"):
+            lib.nn.functional.upsample(lib.ones(1, 1, 4), scale_factor=2)
