@@ -102,10 +102,12 @@ def _parse(shape, index):
         if ndim == 0 and single and type(items[0]) is int:
             raise IndexError(_ZERO_DIM)
         raise IndexError(f"too many indices for tensor of dimension {ndim}")
-    basic, yshape, adv, cls, dim = [], [], [], Alias, 0
+    basic, yshape, adv, cls, dim, pending = [], [], [], Alias, 0, []
+    skipped = 0  # PyTorch's error messages count an ellipsis covering no dimension as one
     for it in items:
         if it is Ellipsis:  # a second ``...`` stands for no dimensions, as in PyTorch
             k, used = ndim - used, ndim
+            skipped += k == 0
             basic += [slice(None)] * k
             yshape += shape[dim:dim + k]
             dim += k
@@ -118,7 +120,7 @@ def _parse(shape, index):
         elif type(it) is int:
             n = shape[dim]
             if not -n <= it < n:
-                raise IndexError(f"index {it} is out of bounds for dimension {len(basic)} with size {n}")
+                raise IndexError(f"index {it} is out of bounds for dimension {len(basic) + skipped} with size {n}")
             basic.append(it)
             dim, cls = dim + 1, Select
         elif type(it) is slice:
@@ -132,17 +134,22 @@ def _parse(shape, index):
             dim += 1
         else:
             k = it.ndim if it.dtype.kind == "b" else 1
-            _advanced(it, shape, dim, yshape, adv)
+            _advanced(it, shape, dim, yshape, adv, pending)
             basic += [slice(None)] * k
             yshape += shape[dim:dim + k]
             dim += k
-    return tuple(basic) + (Ellipsis,), cls, _advanced_key(adv)
+    key = _advanced_key(adv)
+    # PyTorch checks bounds only for elements it gathers: none when the indices broadcast to empty
+    if pending and np.prod(np.broadcast_shapes(*(a.shape for _, a in adv))):
+        for a, n, d in pending:
+            _check_bounds(a, n, d)
+    return tuple(basic) + (Ellipsis,), cls, key
 
 
-def _advanced(a, shape, dim, yshape, adv):
+def _advanced(a, shape, dim, yshape, adv, pending):
     ydim = len(yshape)
     if a.dtype.kind != "b":
-        _check_bounds(a, shape[dim], len(adv))  # PyTorch counts the dimension among the indexed ones
+        pending.append((a, shape[dim], len(adv)))  # PyTorch counts the dimension among the indexed ones
         adv.append((ydim, a))
         return
     for j in range(a.ndim):

@@ -872,8 +872,6 @@ def test_transforms_to_tensor_and_one_hot_by_index_list():
     assert_same_output([c.replace("TARGET_TRANSFORM", one_hot) for c in TRANSFORMS_TUTORIAL], _data_env)
 
 
-@pytest.mark.xfail(strict=True, reason="scatter_/gather with a 0-d index: PyTorch treats it as 1-d, "
-                   "ember/ops/index_ops.py raises 'Index tensor must have the same number of dimensions'")
 def test_transforms_one_hot_lambda():
     assert_same_output([c.replace("TARGET_TRANSFORM", ONE_HOT) for c in TRANSFORMS_TUTORIAL], _data_env)
 
