@@ -3,6 +3,8 @@
 Every name here has a twin with the same signature in ``_ember_api`` (checked by a test), which
 the engine passes instead under ``create_graph=True``.
 """
+import math
+
 import numpy as np
 
 from numpy import abs, cos, exp, log, maximum, minimum, sign, sin, sqrt, where  # noqa: F401
@@ -21,8 +23,13 @@ def sum_to(g, shape):
     lead = g.ndim - len(shape)
     axes = tuple(range(lead)) + tuple(i + lead for i, s in enumerate(shape) if s == 1 and g.shape[i + lead] != 1)
     if axes:
-        # one sum over every broadcast dim, as PyTorch's sum_to: same order, same last bits; a new array
-        g = _torch_sum(g, axes)
+        if math.prod(shape) <= 1:
+            # a scalar parameter's gradient sums in PyTorch's order, to the last bit (long chains of
+            # updates, as in the polynomial-fit tutorials, then print PyTorch's digits)
+            g = _torch_sum(g, axes)
+        else:
+            # vectors (bias gradients...): NumPy's pairwise sum, ~10x faster, within an ulp or two
+            g = np.add.reduce(g, axis=axes)
     if g.shape != shape:
         g = g.reshape(shape)
     return g
