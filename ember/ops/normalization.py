@@ -398,12 +398,9 @@ def one_hot(tensor, num_classes=-1):
 # ---------------------------------------------------------------- linear
 
 
-class Linear(Op):
-    """``x @ weight.T + bias`` in one matmul (PyTorch's addmm for a matrix input)."""
-    node_name = "AddmmBackward0"
+class _LinearFused(Op):
+    """``x @ weight.T + bias`` for an input with batch dimensions, in one matmul."""
     saves = ("x", "w")
-    samples = Samples("nn.functional.linear", cases=lambda make: [
-        ((make((4, 3)), make((5, 3)), make((5,))), {})])
 
     def forward(ctx, x, w, *b):
         out = np.matmul(x, w.T)
@@ -422,20 +419,49 @@ class Linear(Op):
         return gx, gw, (grad if needs_grad(ctx, 2) else None)
 
 
-class LinearNoBias(Linear):
-    """``x @ weight.T`` for a matrix input."""
+class Linear(Op):
+    """``bias + x @ weight.t()`` for a matrix input, recorded as PyTorch records it: an
+    AddmmBackward0 over (bias, input, TBackward0(weight)), so ``next_functions`` read the same."""
+    node_name = "AddmmBackward0"
+    saves = ("x", "wt")
+    samples = Samples("nn.functional.linear", cases=lambda make: [
+        ((make((4, 3)), make((5, 3)), make((5,))), {})])
+
+    def forward(ctx, b, x, wt):
+        out = np.matmul(x, wt)
+        out += b
+        return out
+
+    def backward(ctx, xp, grad, x, wt):
+        gb = grad if needs_grad(ctx, 0) else None
+        gx = xp.matmul(grad, xp.mT(wt)) if needs_grad(ctx, 1) else None
+        gwt = xp.matmul(xp.mT(x), grad) if needs_grad(ctx, 2) else None
+        return gb, gx, gwt
+
+
+class LinearNoBias(Op):
+    """``x @ weight.t()`` for a matrix input: MmBackward0 over (input, TBackward0(weight))."""
     node_name = "MmBackward0"
+    saves = ("x", "wt")
     samples = Samples("nn.functional.linear", cases=lambda make: [((make((4, 3)), make((5, 3))), {})])
 
+    def forward(ctx, x, wt):
+        return np.matmul(x, wt)
 
-class LinearBatched(Linear):
+    def backward(ctx, xp, grad, x, wt):
+        gx = xp.matmul(grad, xp.mT(wt)) if needs_grad(ctx, 0) else None
+        gwt = xp.matmul(xp.mT(x), grad) if needs_grad(ctx, 1) else None
+        return gx, gwt
+
+
+class LinearBatched(_LinearFused):
     """``linear`` of an input with batch dimensions (PyTorch ends it with a view)."""
     node_name = "ViewBackward0"
     samples = Samples("nn.functional.linear", cases=lambda make: [
         ((make((2, 4, 3)), make((5, 3)), make((5,))), {}), ((make((3,)), make((5, 3)), make((5,))), {})])
 
 
-class LinearBatchedNoBias(Linear):
+class LinearBatchedNoBias(_LinearFused):
     """``linear`` without bias of an input with batch dimensions."""
     node_name = "UnsafeViewBackward0"
     samples = Samples("nn.functional.linear", cases=lambda make: [((make((2, 4, 3)), make((5, 3))), {})])
@@ -452,7 +478,10 @@ def linear(input, weight, bias=None):
         raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {_tname(input).capitalize()} and "
                            f"{_tname(weight).capitalize()}")
     if input.ndim == 2:
-        return apply(Linear, (input, weight, bias)) if bias is not None else apply(LinearNoBias, (input, weight))
+        from .shape import t
+        if bias is not None:
+            return apply(Linear, (bias, input, t(weight)))
+        return apply(LinearNoBias, (input, t(weight)))
     if bias is not None:
         return apply(LinearBatched, (input, weight, bias))
     if input.ndim == 1:

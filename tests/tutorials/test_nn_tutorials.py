@@ -343,8 +343,6 @@ def test_neural_networks():
     assert_same_output(LENET)
 
 
-@pytest.mark.xfail(strict=True, reason="F.linear is one fused node in ember/ops/normalization.py: "
-                   "PyTorch's AddmmBackward0 has next_functions (bias, input, TBackward0(weight))")
 def test_neural_networks_grad_fn_chain():
     assert_same_output(LENET[:1] + ["""
     input = torch.randn(1, 1, 32, 32)
