@@ -328,11 +328,20 @@ def _plain_pass(ready, buffers, deps, xp, retain):
 
 
 def _owned(array):
-    """True if ``array`` owns its memory (a new, writable, C-ordered array, not a view)."""
-    if type(array) is not _ndarray or array.base is not None:
+    """True if ``array`` owns its memory (a new, writable, C-ordered array), or is a C-ordered view
+    over all of such an array that nothing else refers to (a weight gradient made as the transpose
+    of a transpose, by TBackward0)."""
+    if type(array) is not _ndarray:
         return False
     flags = array.flags
-    return flags.owndata and flags.c_contiguous and flags.writeable
+    if not (flags.c_contiguous and flags.writeable):
+        return False
+    base = array.base
+    if base is None:
+        return flags.owndata
+    # 3 references: ``array.base``, the local ``base`` and getrefcount's argument
+    return (type(base) is _ndarray and base.base is None and base.flags.owndata and _getrefcount(base) == 3
+            and base.size == array.size and base.ctypes.data == array.ctypes.data)
 
 
 def _nodes_leading_to(roots, targets, deps):

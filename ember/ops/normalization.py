@@ -435,7 +435,8 @@ class Linear(Op):
     def backward(ctx, xp, grad, x, wt):
         gb = grad if needs_grad(ctx, 0) else None
         gx = xp.matmul(grad, xp.mT(wt)) if needs_grad(ctx, 1) else None
-        gwt = xp.matmul(xp.mT(x), grad) if needs_grad(ctx, 2) else None
+        # computed as (grad^T x)^T: TBackward0 then hands the weight a contiguous array it can own
+        gwt = xp.mT(xp.matmul(xp.mT(grad), x)) if needs_grad(ctx, 2) else None
         return gb, gx, gwt
 
 
@@ -450,7 +451,7 @@ class LinearNoBias(Op):
 
     def backward(ctx, xp, grad, x, wt):
         gx = xp.matmul(grad, xp.mT(wt)) if needs_grad(ctx, 0) else None
-        gwt = xp.matmul(xp.mT(x), grad) if needs_grad(ctx, 1) else None
+        gwt = xp.mT(xp.matmul(xp.mT(grad), x)) if needs_grad(ctx, 1) else None
         return gx, gwt
 
 
