@@ -403,12 +403,13 @@ class Tensor:
         return self.mT
 
     # ----------------------------------------------------------------- operators
-    def __add__(self, other): return _ew.add(self, other)
-    def __radd__(self, other): return _ew.add(self, other)
+    # the hottest operators go straight to the op (what add/mul do for alpha=1 and no out=)
+    def __add__(self, other): return _apply_binary(_Add, self, other)
+    def __radd__(self, other): return _apply_binary(_Add, self, other)
     def __sub__(self, other): return _ew.sub(self, other)
     def __rsub__(self, other): return _ew.rsub(self, other)
-    def __mul__(self, other): return _ew.mul(self, other)
-    def __rmul__(self, other): return _ew.mul(self, other)
+    def __mul__(self, other): return _apply_binary(_Mul, self, other)
+    def __rmul__(self, other): return _apply_binary(_Mul, self, other)
     def __truediv__(self, other): return _ew.div(self, other)
     def __rtruediv__(self, other): return _ew.rdiv(self, other)
     def __floordiv__(self, other): return _ew.floor_divide(self, other)
@@ -849,6 +850,8 @@ def _rebuild(data, requires_grad):
 
 # bound after the class exists: the op modules import Tensor
 from .ops import elementwise as _ew  # noqa: E402
+from .ops._op import apply_binary as _apply_binary  # noqa: E402
+from .ops.elementwise import Add as _Add, Mul as _Mul  # noqa: E402
 from .ops import comparison as _cmp  # noqa: E402
 from .ops import inplace as _inplace  # noqa: E402
 from .ops import indexing as _idx  # noqa: E402

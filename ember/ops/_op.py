@@ -116,7 +116,8 @@ class Op(Node):
         if node_type:
             return
         params = list(inspect.signature(cls.forward).parameters)[1:]
-        cls._save_index = tuple(-1 if name == "out" else params.index(name) for name in cls.saves)
+        index = tuple(-1 if name == "out" else params.index(name) for name in cls.saves)
+        cls._save_index = _OUT_ONLY if index == _OUT_ONLY else index
         # The graph holds instances of a subclass named as PyTorch names the node, so that
         # print(y.grad_fn) and IPython's echo show exactly what they show for torch
         # (<MulBackward0 object at 0x...>, <MulBackward0 at 0x...>).
@@ -145,6 +146,7 @@ def _record(ctx, inputs, args, out):
 
 
 _NO_EDGE = (None, 0)
+_OUT_ONLY = (-1,)  # one shared tuple, so that _recorded tells it by identity
 
 
 def _leaf_edge(t):
@@ -172,23 +174,28 @@ def _recorded(ctx, edges, args, out):
     result._requires_grad = True
     index = ctx._save_index
     if index:
-        saved = []
-        versions = []
-        for i in index:
-            if i < 0:
-                box = result._vc = [0]
-                saved.append(out)
-                versions.append(box)
-                continue
-            v = args[i]
-            saved.append(v)
-            if isinstance(v, Tensor):
-                box = v._vc
-                versions.append(0 if box is None else box[0])
-            else:
-                versions.append(None)
-        ctx._saved = tuple(saved)
-        ctx._versions = tuple(versions)
+        if index is _OUT_ONLY:  # exp, tanh, sigmoid, relu...: the output alone, checked by its box
+            box = result._vc = [0]
+            ctx._saved = (out,)
+            ctx._versions = (box,)
+        else:
+            saved = []
+            versions = []
+            for i in index:
+                if i < 0:
+                    box = result._vc = [0]
+                    saved.append(out)
+                    versions.append(box)
+                    continue
+                v = args[i]
+                saved.append(v)
+                if isinstance(v, Tensor):
+                    box = v._vc
+                    versions.append(0 if box is None else box[0])
+                else:
+                    versions.append(None)
+            ctx._saved = tuple(saved)
+            ctx._versions = tuple(versions)
     else:
         ctx._saved = None
         ctx._versions = None
