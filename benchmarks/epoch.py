@@ -21,7 +21,7 @@ _SCRIPT = textwrap.dedent("""
         import ember.vision.datasets as ev
         ds = ev.MNIST(None, train=True)
         images, labels = ds.data.numpy(), ds.targets.numpy()
-    from torch import nn
+    nn = torch.nn  # not 'from torch import nn': under ember, 'torch' names the alias, not a package
     x_all = torch.from_numpy(((images.astype(np.float32) / 255) - 0.5) / 0.5).unsqueeze(1)
     y_all = torch.from_numpy(labels.astype(np.int64))
     data = torch.utils.data.TensorDataset(x_all, y_all)
