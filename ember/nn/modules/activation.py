@@ -17,6 +17,19 @@ def _inplace_suffix(module):
     return ", inplace=True" if module.inplace else ""
 
 
+class _InplaceActivation(Module):
+    """Bookkeeping shared by activations whose only option is ``inplace``."""
+
+    __constants__ = ["inplace"]
+
+    def __init__(self, inplace=False):
+        super().__init__()
+        self.inplace = inplace
+
+    def extra_repr(self):
+        return "inplace=True" if self.inplace else ""
+
+
 class Threshold(Module):
     """Thresholds each element: y = x if x > threshold else value."""
 
@@ -35,20 +48,11 @@ class Threshold(Module):
         return f"threshold={self.threshold}, value={self.value}{_inplace_suffix(self)}"
 
 
-class ReLU(Module):
+class ReLU(_InplaceActivation):
     """Applies the rectified linear unit function element-wise: max(0, x)."""
-
-    __constants__ = ["inplace"]
-
-    def __init__(self, inplace=False):
-        super().__init__()
-        self.inplace = inplace
 
     def forward(self, input):
         return F.relu(input, inplace=self.inplace)
-
-    def extra_repr(self):
-        return "inplace=True" if self.inplace else ""
 
 
 class RReLU(Module):
@@ -96,36 +100,18 @@ class Tanh(Module):
         return F.tanh(input)
 
 
-class SiLU(Module):
+class SiLU(_InplaceActivation):
     """Applies the sigmoid linear unit element-wise: x * sigmoid(x)."""
-
-    __constants__ = ["inplace"]
-
-    def __init__(self, inplace=False):
-        super().__init__()
-        self.inplace = inplace
 
     def forward(self, input):
         return F.silu(input, inplace=self.inplace)
 
-    def extra_repr(self):
-        return "inplace=True" if self.inplace else ""
 
-
-class Mish(Module):
+class Mish(_InplaceActivation):
     """Applies the Mish function element-wise: x * tanh(softplus(x))."""
-
-    __constants__ = ["inplace"]
-
-    def __init__(self, inplace=False):
-        super().__init__()
-        self.inplace = inplace
 
     def forward(self, input):
         return F.mish(input, inplace=self.inplace)
-
-    def extra_repr(self):
-        return "inplace=True" if self.inplace else ""
 
 
 class Hardswish(Module):
