@@ -127,8 +127,8 @@ class Hardswish(Module):
         return F.hardswish(input, self.inplace)
 
 
-class ELU(Module):
-    """Applies the exponential linear unit element-wise."""
+class _AlphaActivation(Module):
+    """Bookkeeping shared by ELU and CELU: an ``alpha`` and an ``inplace`` option."""
 
     __constants__ = ["alpha", "inplace"]
 
@@ -136,29 +136,23 @@ class ELU(Module):
         super().__init__()
         self.alpha = alpha
         self.inplace = inplace
+
+    def extra_repr(self):
+        return f"alpha={self.alpha}{_inplace_suffix(self)}"
+
+
+class ELU(_AlphaActivation):
+    """Applies the exponential linear unit element-wise."""
 
     def forward(self, input):
         return F.elu(input, self.alpha, self.inplace)
 
-    def extra_repr(self):
-        return f"alpha={self.alpha}{_inplace_suffix(self)}"
 
-
-class CELU(Module):
+class CELU(_AlphaActivation):
     """Applies the continuously differentiable ELU element-wise."""
-
-    __constants__ = ["alpha", "inplace"]
-
-    def __init__(self, alpha=1.0, inplace=False):
-        super().__init__()
-        self.alpha = alpha
-        self.inplace = inplace
 
     def forward(self, input):
         return F.celu(input, self.alpha, self.inplace)
-
-    def extra_repr(self):
-        return f"alpha={self.alpha}{_inplace_suffix(self)}"
 
 
 class SELU(Module):
