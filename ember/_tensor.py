@@ -13,7 +13,6 @@ import numpy as np
 from . import _dtype
 from ._dtype import _BY_CHAR
 from ._size import Size
-from .autograd.grad_mode import _state
 
 __all__ = ["Tensor"]
 

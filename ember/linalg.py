@@ -4,7 +4,7 @@ import warnings
 
 import numpy as np
 
-from ._tensor import Tensor, _wrap
+from ._tensor import _wrap
 from .ops import elementwise as _ew
 from .ops import reduction as _red
 from .ops import shape as _shape

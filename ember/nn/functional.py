@@ -8,7 +8,7 @@ import warnings
 
 import numpy as np
 
-from .._tensor import Tensor, _wrap
+from .._tensor import _wrap
 from ..ops import elementwise as _ew
 from ..ops import reduction as _red
 from ..ops.activation import (celu, elu, gelu, glu, hardshrink, hardsigmoid, hardswish, hardtanh, leaky_relu,

@@ -119,8 +119,3 @@ def apply_broadcast(cls, tensors, *params):
         if err is None:
             raise
         raise err from None
-
-
-def as_scalar_array(value, like):
-    """A Python scalar converted to the dtype of array ``like`` (integers wrap, as in PyTorch)."""
-    return np.array(value).astype(like.dtype)

@@ -15,7 +15,7 @@ import types
 
 import numpy as np
 
-from .._dtype import _BY_CHAR, get_default_dtype, result_type
+from .._dtype import get_default_dtype, result_type
 from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import _state
 from ..autograd.graph import AccumulateGrad, Node, _sequence, on_record, recording
@@ -341,11 +341,6 @@ def apply_multi(cls, t, *params):
             on_record(ctx, None)
         return tuple(results)
     return tuple(_wrap(o) for o in cls.forward(_DISCARD, x, *params))
-
-
-def dtype_of(array):
-    """Return the ember dtype of an array."""
-    return _BY_CHAR[array.dtype.char]
 
 
 def apply_view(cls, t, *params):

@@ -15,7 +15,7 @@ from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import _state
 from . import _numpy_api as _npx
 from ._op import Op, Samples, apply, apply_unary, apply_view
-from .inplace import _check_leaf, _write_back
+from .inplace import _write_back
 
 _BAD_TYPE = ("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid indices "
              "(got {})")

@@ -202,7 +202,7 @@ def slogdet(A, *, out=None):
 def logdet(input):
     """Return the log of the determinant (nan for a negative one)."""
     sign, logabs = slogdet(input)
-    from .elementwise import log, where
+    from .elementwise import where
     return where(sign == -1, float("nan"), logabs)
 
 

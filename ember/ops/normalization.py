@@ -161,7 +161,7 @@ class GroupNorm(Op):
 
     def backward(ctx, xp, grad, x, w):
         shape = x.shape
-        n, c, g = shape[0], shape[1], ctx.groups
+        n, g = shape[0], ctx.groups
         wv = xp.reshape(w, (-1,) + (1,) * (len(shape) - 2))
         gy = xp.reshape(grad * wv, (n, g, -1))
         gx, xhat = _norm_grad(xp, xp.reshape(x, (n, g, -1)), gy, (2,), ctx.eps, ctx.count)

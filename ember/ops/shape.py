@@ -4,7 +4,6 @@ View ops return tensors sharing memory and the version counter with their input,
 """
 import numpy as np
 
-from .._tensor import Tensor, _wrap
 from ._op import Op, Samples, apply_unary, apply_view
 from .inplace import _check_leaf
 
