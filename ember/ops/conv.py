@@ -340,6 +340,10 @@ class MaxPool(Op):
         ((make((1, 2, 7, 7)), (2, 3)), {"stride": (2, 1), "dilation": (2, 1), "ceil_mode": True})])
 
     def forward(ctx, x, k, s, d, out, padding, sink):
+        if sink is None and k == s and not any(lo or hi for lo, hi in padding) and all(di == 1 for di in d):
+            res = _tiled_max(ctx, x, k, out)
+            if res is not None:
+                return res
         nd = len(k)
         xp_ = _pad(x, padding, -np.inf)
         win = _windows(xp_, k, out, s, d)
@@ -369,7 +373,73 @@ class MaxPool(Op):
         return res
 
     def backward(ctx, xp, grad):
+        tap = ctx.__dict__.get("tap")
+        if tap is not None:
+            if not isinstance(grad, Tensor):
+                return (_tiled_max_grad(grad, tap, ctx.k, ctx.size),)
+            ctx.pidx = _tiled_pidx(tap, ctx.k, ctx.size)  # a recording backward takes the general route
         return (_gather_call(MaxPoolGrad, grad, ctx.pidx, ctx.padded, ctx.padding),)
+
+
+def _taps(a, k, out):
+    """The ``prod(k)`` strided views ``(N, C, *out)`` of non-overlapping windows' taps, in window order."""
+    return [a[(Ellipsis,) + tuple(slice(t, t + (o - 1) * ki + 1, ki) for t, o, ki in zip(offset, out, k))]
+            for offset in np.ndindex(*k)]
+
+
+def _tiled_max(ctx, x, k, out):
+    """Max pooling over non-overlapping windows (stride = kernel, no padding or dilation): a running
+    maximum over the taps' strided views, and the winning tap of each window as a small integer.
+
+    PyTorch routes a window's gradient to its first maximum (ties are common: a window of zeros after
+    ReLU), so the tap is the first one equal to the maximum. NaN (PyTorch picks the last NaN) takes
+    the general route: returns None then."""
+    taps = _taps(x, k, out)
+    if len(taps) == 1 or len(taps) > 255:
+        return None
+    res = np.maximum(taps[0], taps[1])
+    for v in taps[2:]:
+        np.maximum(res, v, out=res)
+    if x.dtype.kind == "f" and np.isnan(res).any():
+        return None
+    # tap = how many taps precede the first equal to the maximum = sum over t of "none of 0..t equal"
+    tap = np.zeros(res.shape, dtype=np.uint8)
+    missed = np.not_equal(taps[0], res)
+    if len(taps) > 2:
+        eq = np.empty(res.shape, dtype=bool)
+        for v in taps[1:-1]:
+            np.add(tap, missed, out=tap)
+            np.not_equal(v, res, out=eq)
+            missed &= eq
+    np.add(tap, missed, out=tap)
+    ctx.tap, ctx.k, ctx.size = tap, k, x.shape
+    ctx.padded, ctx.padding = x.shape[2:], ((0, 0),) * len(k)
+    return res
+
+
+def _tiled_max_grad(g, tap, k, size):
+    """``_tiled_max``'s input gradient: each tap's strided view gets ``g`` where that tap won, else 0."""
+    out = g.shape[2:]
+    covered = all(o * ki == n for o, ki, n in zip(out, k, size[2:]))
+    gx = (np.empty if covered else np.zeros)(size, dtype=g.dtype)
+    finite = g.dtype.kind != "f" or bool(np.isfinite(g).all())
+    for t, view in enumerate(_taps(gx, k, out)):
+        won = tap == t
+        if finite:
+            np.multiply(g, won, out=view)
+        else:  # 0 * inf would leave NaN where PyTorch leaves 0
+            view[...] = np.where(won, g, 0)
+    return gx
+
+
+def _tiled_pidx(tap, k, size):
+    """Flat indices into the input (``MaxPool``'s general ``pidx``) of ``_tiled_max``'s winning taps."""
+    spatial = size[2:]
+    offsets = np.array([np.ravel_multi_index(offset, spatial) for offset in np.ndindex(*k)], dtype=np.int64)
+    start = np.zeros((), dtype=np.int64)
+    for n, o, ki in zip(spatial, tap.shape[2:], k):
+        start = start[..., None] * n + np.arange(o) * ki
+    return offsets[tap] + start
 
 
 def _unpadded_index(pidx, padded, padding, size):
