@@ -66,6 +66,9 @@ from .ops.misc import (bincount, bucketize, cdist, deg2rad, diag, diag_embed, di
 from .ops.activation import celu, hardshrink, prelu, selu, threshold
 from .ops.conv import avg_pool1d, conv1d, conv2d, conv_transpose1d, conv_transpose2d, max_pool1d, max_pool2d
 from .ops.normalization import batch_norm, dropout, embedding, group_norm, layer_norm
+# torch's top-level in-place twins (torch.sin_(t) is t.sin_())
+from .ops.inplace import (abs_, ceil_, clamp_, cos_, exp_, fill_, floor_, index_put_, log_, neg_, reciprocal_, relu_,
+                          round_, sigmoid_, sin_, sqrt_, square_, tanh_, zero_)
 
 # PyTorch's dtype aliases
 float = float32  # noqa: A001

@@ -26,6 +26,41 @@ def _finish(array, requires_grad, device=None):
     return t
 
 
+def _out_dtype(dtype, out):
+    """The dtype a factory writes into ``out``: ``out``'s own, which a given ``dtype`` must match."""
+    if out is None:
+        return dtype
+    if not isinstance(out, Tensor):
+        raise TypeError(f"argument 'out' must be Tensor, not {type(out).__name__}")
+    if dtype is not None and dtype is not out.dtype:
+        from .ops._ew_base import SCALAR_NAMES
+        raise RuntimeError(f"dtype {SCALAR_NAMES[dtype.numpy_dtype.char]} does not match dtype of out parameter "
+                           f"({SCALAR_NAMES[out._data.dtype.char]})")
+    return out.dtype
+
+
+def _into(result, out, keep_shape=False):
+    """Return ``result``, or write it into ``out`` and return ``out``.
+
+    ``out`` is resized to the result's shape, except that the range factories (``keep_shape``) write
+    into an ``out`` of any shape holding as many elements, in its memory order."""
+    if out is None:
+        return result
+    data, values = out._data, result._data
+    if keep_shape and data.size == values.size:
+        data[...] = values.reshape(data.shape)
+    elif data.shape == values.shape:
+        np.copyto(data, values)
+    elif data.size >= values.size and data.flags.c_contiguous:
+        # resize_ within the storage: views of out and NumPy arrays sharing it see the values
+        out._data = data.reshape(-1)[:values.size].reshape(values.shape)
+        np.copyto(out._data, values)
+    else:
+        out._data = values
+    out._bump_version()
+    return out
+
+
 def _size_args(size):
     """Accept ``f(2, 3)``, ``f((2, 3))``, ``f([2, 3])`` and ``f(ember.Size)`` as PyTorch does."""
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
@@ -154,17 +189,29 @@ def _filled(size, value, dtype, requires_grad, device, default=None):
 
 def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
     """Return a tensor filled with zeros."""
-    return _filled(size, 0, dtype, requires_grad, device)
+    return _into(_filled(size, 0, _out_dtype(dtype, out), requires_grad, device), out)
 
 
 def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
     """Return a tensor filled with ones."""
-    return _filled(size, 1, dtype, requires_grad, device)
+    return _into(_filled(size, 1, _out_dtype(dtype, out), requires_grad, device), out)
 
 
 def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
           memory_format=None):
     """Return a tensor of the given size (ember fills it with zeros, so it is never garbage)."""
+    if out is not None:  # as out.resize_(size): the old values stay in place, new room is zeros
+        shape = _size_args(size)
+        data, size = out._data, math.prod(shape)
+        if data.shape != shape:
+            if data.size >= size and data.flags.c_contiguous:
+                out._data = data.reshape(-1)[:size].reshape(shape)
+            else:
+                flat = np.zeros(size, dtype=data.dtype)
+                flat[:data.size] = data.reshape(-1)
+                out._data = flat.reshape(shape)
+            out._bump_version()
+        return out
     return _filled(size, 0, dtype, requires_grad, device)
 
 
@@ -181,8 +228,9 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, re
     """Return a tensor of ``size`` filled with ``fill_value`` (dtype inferred from the value)."""
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
-    return _filled((size,) if isinstance(size, (tuple, list)) else (size,), fill_value,
-                   dtype or _fill_dtype(fill_value), requires_grad, device)
+    dtype = _out_dtype(dtype, out)
+    return _into(_filled((size,) if isinstance(size, (tuple, list)) else (size,), fill_value,
+                         dtype or _fill_dtype(fill_value), requires_grad, device), out)
 
 
 def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
@@ -191,7 +239,26 @@ def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_g
         raise RuntimeError(f"n must be greater or equal to 0, got {n}")
     if m is not None and m < 0:
         raise RuntimeError(f"m must be greater or equal to 0, got {m}")
-    return _finish(np.eye(n, n if m is None else m, dtype=_np_dtype(dtype)), requires_grad, device)
+    array = np.eye(n, n if m is None else m, dtype=_np_dtype(_out_dtype(dtype, out)))
+    return _into(_finish(array, requires_grad, device), out)
+
+
+def _arange_values(start, end, step, dtype):
+    """arange's values as an ndarray of ``dtype``, with PyTorch's size rule for each dtype."""
+    if dtype.is_floating_point:
+        size = math.ceil((float(end) - float(start)) / float(step))
+        # PyTorch computes start + i * step in double, then rounds to the dtype
+        return (float(start) + np.arange(size, dtype=np.float64) * float(step)).astype(dtype.numpy_dtype)
+    # integer dtypes truncate the ends and step first; int64 counts in integers, the others in double
+    xstart, xend, xstep = int(start), int(end), int(step)
+    if dtype is _dtype.int64:
+        if xstep == 0:
+            raise ValueError("step must be nonzero")
+        sign = 1 if xstep > 0 else -1
+        size = max((xend - xstart + xstep - sign) // xstep, 0)
+    else:
+        size = math.ceil((float(end) - float(start)) / float(step))
+    return (xstart + np.arange(size, dtype=np.int64) * xstep).astype(dtype.numpy_dtype)
 
 
 def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None, requires_grad=False,
@@ -204,26 +271,27 @@ def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
     if step == 0:
         raise RuntimeError("step must be nonzero")
     if (step > 0 and start > end) or (step < 0 and start < end):
-        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
-    is_float = any(isinstance(v, float) for v in vals)
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
+    dtype = _out_dtype(dtype, out)
     if dtype is None:
-        dtype = get_default_dtype() if is_float else _dtype.int64
-    size = math.ceil((float(end) - float(start)) / float(step))
-    if dtype.is_floating_point:
-        # PyTorch computes start + i * step in double, then rounds to the dtype
-        values = float(start) + np.arange(size, dtype=np.float64) * float(step)
-    else:
-        values = start + np.arange(size, dtype=np.int64) * step
-    return _finish(values.astype(dtype.numpy_dtype), requires_grad, device)
+        dtype = get_default_dtype() if any(isinstance(v, float) for v in vals) else _dtype.int64
+    values = _arange_values(start, end, step, dtype)
+    if out is not None and out._data.size != values.size:
+        import warnings
+        warnings.warn(f"The number of elements in the out tensor of shape {list(out._data.shape)} is "
+                      f"{out._data.size} which does not match the computed number of elements {values.size}. Note "
+                      f"that this may occur as a result of rounding error. The out tensor will be resized to a "
+                      f"tensor of shape ({values.size},).", UserWarning, stacklevel=2)
+    return _into(_finish(values, requires_grad, device), out, keep_shape=True)
 
 
 def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     """Return ``steps`` evenly spaced values from ``start`` to ``end`` inclusive."""
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
-    np_dtype = _np_dtype(dtype)
+    np_dtype = _np_dtype(_out_dtype(dtype, out))
     if steps == 1:
-        return _finish(np.array([start], dtype=np_dtype), requires_grad, device)
+        return _into(_finish(np.array([start], dtype=np_dtype), requires_grad, device), out, keep_shape=True)
     if np_dtype.kind == "f":
         # as PyTorch: the ends rounded to the dtype, the step divided in the dtype, each value in double
         start, end = float(np_dtype.type(start)), float(np_dtype.type(end))
@@ -240,7 +308,7 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
         values = np.where(i < half, _fma(i, step, start), _fma(n_back, -step, end))
     else:
         values = np.where(i < half, start + i * step, end - n_back * step)
-    return _finish(values.astype(np_dtype), requires_grad, device)
+    return _into(_finish(values.astype(np_dtype), requires_grad, device), out, keep_shape=True)
 
 
 def _fma(a, b, c):
@@ -263,7 +331,8 @@ def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None,
              requires_grad=False):
     """Return ``steps`` values spaced evenly on a log scale from ``base**start`` to ``base**end``."""
     exps = linspace(start, end, steps, dtype=_dtype.float64)._data
-    return _finish((base ** exps).astype(_np_dtype(dtype)), requires_grad, device)
+    values = (base ** exps).astype(_np_dtype(_out_dtype(dtype, out)))
+    return _into(_finish(values, requires_grad, device), out, keep_shape=True)
 
 
 def _like(input, value, dtype, requires_grad, device):
