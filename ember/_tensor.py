@@ -39,6 +39,8 @@ class Tensor:
     """A multi-dimensional array that can record the operations applied to it, as ``torch.Tensor``."""
 
     __slots__ = ("_data", "_node", "_requires_grad", "__dict__", "__weakref__")
+    # type(t) prints <class 'ember.Tensor'>, as PyTorch's prints <class 'torch.Tensor'>
+    __module__ = "ember"
     # NumPy defers to our reflected operators (ndarray * Tensor gives a Tensor, as with torch)
     __array_priority__ = 1000
     # defaults of rarely set state (instance attributes shadow them)
@@ -454,6 +456,7 @@ class Tensor:
 
 
     # ----------------------------------------------------------------- math methods (one line each)
+    # the common float maths go straight to their op, as the operators above do (no out= to handle)
     def add(self, other, *, alpha=1): return _ew.add(self, other, alpha=alpha)
     def sub(self, other, *, alpha=1): return _ew.sub(self, other, alpha=alpha)
     subtract = sub
@@ -469,24 +472,24 @@ class Tensor:
     def float_power(self, exponent): return _ew.float_power(self, exponent)
     def neg(self): return _ew.neg(self)
     negative = neg
-    def exp(self): return _ew.exp(self)
-    def exp2(self): return _ew.exp2(self)
-    def expm1(self): return _ew.expm1(self)
-    def log(self): return _ew.log(self)
-    def log2(self): return _ew.log2(self)
-    def log10(self): return _ew.log10(self)
-    def log1p(self): return _ew.log1p(self)
-    def sqrt(self): return _ew.sqrt(self)
-    def rsqrt(self): return _ew.rsqrt(self)
+    def exp(self): return _apply_unary(_uops.Exp, self)
+    def exp2(self): return _apply_unary(_uops.Exp2, self)
+    def expm1(self): return _apply_unary(_uops.Expm1, self)
+    def log(self): return _apply_unary(_uops.Log, self)
+    def log2(self): return _apply_unary(_uops.Log2, self)
+    def log10(self): return _apply_unary(_uops.Log10, self)
+    def log1p(self): return _apply_unary(_uops.Log1p, self)
+    def sqrt(self): return _apply_unary(_uops.Sqrt, self)
+    def rsqrt(self): return _apply_unary(_uops.Rsqrt, self)
     def abs(self): return _ew.abs(self)
     absolute = abs
     def sign(self): return _ew.sign(self)
     def sgn(self): return _ew.sgn(self)
-    def reciprocal(self): return _ew.reciprocal(self)
+    def reciprocal(self): return _apply_unary(_uops.Reciprocal, self)
     def square(self): return _ew.square(self)
-    def sin(self): return _ew.sin(self)
-    def cos(self): return _ew.cos(self)
-    def tan(self): return _ew.tan(self)
+    def sin(self): return _apply_unary(_uops.Sin, self)
+    def cos(self): return _apply_unary(_uops.Cos, self)
+    def tan(self): return _apply_unary(_uops.Tan, self)
     def asin(self): return _ew.asin(self)
     arcsin = asin
     def acos(self): return _ew.acos(self)
@@ -495,13 +498,13 @@ class Tensor:
     arctan = atan
     def atan2(self, other): return _ew.atan2(self, other)
     arctan2 = atan2
-    def sinh(self): return _ew.sinh(self)
-    def cosh(self): return _ew.cosh(self)
-    def tanh(self): return _ew.tanh(self)
+    def sinh(self): return _apply_unary(_uops.Sinh, self)
+    def cosh(self): return _apply_unary(_uops.Cosh, self)
+    def tanh(self): return _apply_unary(_uops.Tanh, self)
     def asinh(self): return _ew.asinh(self)
     def acosh(self): return _ew.acosh(self)
     def atanh(self): return _ew.atanh(self)
-    def sigmoid(self): return _ew.sigmoid(self)
+    def sigmoid(self): return _apply_unary(_uops.Sigmoid, self)
     def relu(self): return _ew.relu(self)
     def erf(self): return _ew.erf(self)
     def erfc(self): return _ew.erfc(self)
@@ -849,7 +852,8 @@ def _rebuild(data, requires_grad):
 
 # bound after the class exists: the op modules import Tensor
 from .ops import elementwise as _ew  # noqa: E402
-from .ops._op import apply_binary as _apply_binary  # noqa: E402
+from .ops._op import apply_binary as _apply_binary, apply_unary as _apply_unary  # noqa: E402
+from .ops import _ew_unary as _uops  # noqa: E402
 from .ops.elementwise import Add as _Add, Mul as _Mul  # noqa: E402
 from .ops import comparison as _cmp  # noqa: E402
 from .ops import inplace as _inplace  # noqa: E402

@@ -291,24 +291,33 @@ def _run(tensors, grads, retain, create_graph, inputs, capture):
 
 def _plain_pass(ready, buffers, deps, xp, retain):
     """The loop of ``_run`` for the common pass (arrays, no ``inputs``, no anomaly mode), with the
-    per-node work of ``_call_node``, ``_sum_to`` and ``_accumulate`` inlined for unhooked nodes."""
-    heappop, heappush, pop, get = heapq.heappop, heapq.heappush, buffers.pop, buffers.get
-    while ready:
-        node = heappop(ready)[2]
+    per-node work of ``_call_node``, ``_sum_to`` and ``_accumulate`` inlined for unhooked nodes.
+
+    A node made ready by the node just run goes next without a trip through the heap when it is
+    the newest ready node (a chain's every step): the order is the heap's, the cost less."""
+    heappop, heappush, heappushpop, pop, get = heapq.heappop, heapq.heappush, heapq.heappushpop, buffers.pop, buffers.get
+    node = heappop(ready)[2] if ready else None
+    while node is not None:
         buf = pop(node, None)
         if type(node) is AccumulateGrad:
             # an array no one else refers to (the engine made it) becomes .grad without a copy
             if buf is not None:
                 owned = _getrefcount(buf) == 2 and _owned(buf)  # 2: ``buf`` and the call's argument
                 _accumulate_leaf(node.variable, buf, True, owned)
+            node = heappop(ready)[2] if ready else None
             continue
         if buf is None or node._hooked or node.n_outputs != 1:
             grads_in = _call_node(node, buf, xp, True, retain)
+        elif node._saved is None:  # nothing saved by the op; a custom Function keeps its own
+            grads_in = node.backward(xp, buf)
+            if not retain:
+                node._release()
         else:
             grads_in = node.backward(xp, buf, *_unpack(node, True))
             if not retain:
-                node._release()
+                node._saved = FREED
         buf = None
+        follow = None  # the first node this one makes ready
         for (nxt, nr), g in zip(node.next_functions, grads_in):
             if nxt is None:
                 continue
@@ -323,8 +332,17 @@ def _plain_pass(ready, buffers, deps, xp, retain):
             left = deps[nxt] - 1
             deps[nxt] = left
             if left == 0:
-                heappush(ready, (-nxt._seq, id(nxt), nxt))
+                if follow is None:
+                    follow = nxt
+                else:
+                    heappush(ready, (-nxt._seq, id(nxt), nxt))
         grads_in = g = old = None  # drop references, so that the refcount test above is exact
+        if follow is None:
+            node = heappop(ready)[2] if ready else None
+        elif not ready or (-follow._seq, id(follow)) < ready[0][:2]:
+            node = follow
+        else:
+            node = heappushpop(ready, (-follow._seq, id(follow), follow))[2]
 
 
 def _owned(array):

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from ._op import Op, Samples, apply_unary, quiet_forward
+from ._op import Op, Samples, apply_unary, quiet_forward, rounded_forward
 from ._ew_round import (  # noqa: F401 - re-exported
     OPS as _ROUND_OPS, abs, absolute, ceil, erf, erfc, erfinv, fix, floor, frac, nan_to_num, round, sgn, sign,
     trunc)
@@ -20,18 +20,10 @@ _LN10 = math.log(10.0)
 _quiet = quiet_forward
 
 
-def _rounded_from_double(ufunc):
-    """``ufunc`` computed in float64 for float32 inputs, then rounded once. PyTorch's float32
-    transcendentals (Sleef) are within an ulp and nearly always correctly rounded; NumPy's own
-    float32 routines are not, and differ from PyTorch's in the last bit on 10-40% of elements."""
-    f64, f32 = np.float64, np.float32
-
-    def compute(x):
-        if x.dtype == f32:
-            return ufunc(x.astype(f64)).astype(f32)
-        return ufunc(x)
-    compute.__name__ = ufunc.__name__
-    return compute
+def _quiet_rounded(ufunc):
+    """``_quiet``, computed in float64 and rounded once for float32 inputs (PyTorch's float32 maths
+    is nearly always correctly rounded; NumPy's float32 routines are not)."""
+    return quiet_forward(ufunc, rounded=True)
 
 
 class _Unary(Op):
@@ -48,7 +40,7 @@ class Exp(_Unary):
     node_name = "ExpBackward0"
     saves = ("out",)
     samples = Samples("exp")
-    forward = _quiet(_rounded_from_double(np.exp))
+    forward = _quiet_rounded(np.exp)
 
     def backward(ctx, xp, grad, out):
         return (grad * out,)
@@ -59,7 +51,7 @@ class Exp2(_Unary):
     node_name = "Exp2Backward0"
     saves = ("out",)
     samples = Samples("exp2")
-    forward = _quiet(np.exp2)
+    forward = _quiet_rounded(np.exp2)
 
     def backward(ctx, xp, grad, out):
         return (grad * out * _LN2,)
@@ -70,7 +62,7 @@ class Expm1(_Unary):
     node_name = "Expm1Backward0"
     saves = ("out",)
     samples = Samples("expm1")
-    forward = _quiet(np.expm1)
+    forward = _quiet_rounded(np.expm1)
 
     def backward(ctx, xp, grad, out):
         return (grad * (out + 1),)
@@ -81,7 +73,7 @@ class Log(_Unary):
     node_name = "LogBackward0"
     saves = ("x",)
     samples = Samples("log", domain=(0.1, 3.0))
-    forward = _quiet(_rounded_from_double(np.log))
+    forward = _quiet_rounded(np.log)
 
     def backward(ctx, xp, grad, x):
         return (grad / x,)
@@ -92,7 +84,7 @@ class Log2(_Unary):
     node_name = "Log2Backward0"
     saves = ("x",)
     samples = Samples("log2", domain=(0.1, 3.0))
-    forward = _quiet(np.log2)
+    forward = _quiet_rounded(np.log2)
 
     def backward(ctx, xp, grad, x):
         return (grad / (x * _LN2),)
@@ -103,7 +95,7 @@ class Log10(_Unary):
     node_name = "Log10Backward0"
     saves = ("x",)
     samples = Samples("log10", domain=(0.1, 3.0))
-    forward = _quiet(np.log10)
+    forward = _quiet_rounded(np.log10)
 
     def backward(ctx, xp, grad, x):
         return (grad / (x * _LN10),)
@@ -114,7 +106,7 @@ class Log1p(_Unary):
     node_name = "Log1PBackward0"
     saves = ("x",)
     samples = Samples("log1p", domain=(-0.5, 2.0))
-    forward = _quiet(np.log1p)
+    forward = _quiet_rounded(np.log1p)
 
     def backward(ctx, xp, grad, x):
         return (grad / (x + 1),)
@@ -164,7 +156,7 @@ class Sin(_Unary):
     node_name = "SinBackward0"
     saves = ("x",)
     samples = Samples("sin")
-    forward = _quiet(_rounded_from_double(np.sin))
+    forward = _quiet_rounded(np.sin)
 
     def backward(ctx, xp, grad, x):
         return (grad * xp.cos(x),)
@@ -175,7 +167,7 @@ class Cos(_Unary):
     node_name = "CosBackward0"
     saves = ("x",)
     samples = Samples("cos")
-    forward = _quiet(_rounded_from_double(np.cos))
+    forward = _quiet_rounded(np.cos)
 
     def backward(ctx, xp, grad, x):
         return (-grad * xp.sin(x),)
@@ -186,7 +178,7 @@ class Tan(_Unary):
     node_name = "TanBackward0"
     saves = ("out",)
     samples = Samples("tan", domain=(-1.2, 1.2))
-    forward = _quiet(np.tan)
+    forward = _quiet_rounded(np.tan)
 
     def backward(ctx, xp, grad, out):
         return (grad * (out * out + 1),)
@@ -197,7 +189,7 @@ class Asin(_Unary):
     node_name = "AsinBackward0"
     saves = ("x",)
     samples = Samples("asin", domain=(-0.9, 0.9))
-    forward = _quiet(np.arcsin)
+    forward = _quiet_rounded(np.arcsin)
 
     def backward(ctx, xp, grad, x):
         return (grad / xp.sqrt(1 - x * x),)
@@ -208,7 +200,7 @@ class Acos(_Unary):
     node_name = "AcosBackward0"
     saves = ("x",)
     samples = Samples("acos", domain=(-0.9, 0.9))
-    forward = _quiet(np.arccos)
+    forward = _quiet_rounded(np.arccos)
 
     def backward(ctx, xp, grad, x):
         return (-grad / xp.sqrt(1 - x * x),)
@@ -219,7 +211,7 @@ class Atan(_Unary):
     node_name = "AtanBackward0"
     saves = ("x",)
     samples = Samples("atan")
-    forward = _quiet(np.arctan)
+    forward = rounded_forward(np.arctan)  # arctan never warns
 
     def backward(ctx, xp, grad, x):
         return (grad / (x * x + 1),)
@@ -233,7 +225,7 @@ class Sinh(_Unary):
     node_name = "SinhBackward0"
     saves = ("x",)
     samples = Samples("sinh")
-    forward = _quiet(np.sinh)
+    forward = _quiet_rounded(np.sinh)
 
     def backward(ctx, xp, grad, x):
         return (grad * xp.cosh(x),)
@@ -244,7 +236,7 @@ class Cosh(_Unary):
     node_name = "CoshBackward0"
     saves = ("x",)
     samples = Samples("cosh")
-    forward = _quiet(np.cosh)
+    forward = _quiet_rounded(np.cosh)
 
     def backward(ctx, xp, grad, x):
         return (grad * xp.sinh(x),)
@@ -255,7 +247,7 @@ class Tanh(_Unary):
     node_name = "TanhBackward0"
     saves = ("out",)
     samples = Samples("tanh")
-    forward = _quiet(_rounded_from_double(np.tanh))
+    forward = rounded_forward(np.tanh)  # tanh never warns
 
     def backward(ctx, xp, grad, out):
         return (grad * (1 - out * out),)
@@ -266,7 +258,7 @@ class Asinh(_Unary):
     node_name = "AsinhBackward0"
     saves = ("x",)
     samples = Samples("asinh")
-    forward = _quiet(np.arcsinh)
+    forward = _quiet_rounded(np.arcsinh)
 
     def backward(ctx, xp, grad, x):
         return (grad / xp.sqrt(x * x + 1),)
@@ -277,7 +269,7 @@ class Acosh(_Unary):
     node_name = "AcoshBackward0"
     saves = ("x",)
     samples = Samples("acosh", domain=(1.2, 3.0))
-    forward = _quiet(np.arccosh)
+    forward = _quiet_rounded(np.arccosh)
 
     def backward(ctx, xp, grad, x):
         return (grad / xp.sqrt(x * x - 1),)
@@ -288,7 +280,7 @@ class Atanh(_Unary):
     node_name = "AtanhBackward0"
     saves = ("x",)
     samples = Samples("atanh", domain=(-0.9, 0.9))
-    forward = _quiet(np.arctanh)
+    forward = _quiet_rounded(np.arctanh)
 
     def backward(ctx, xp, grad, x):
         return (grad / (1 - x * x),)

@@ -21,7 +21,7 @@ from ..autograd.grad_mode import _state
 from ..autograd.graph import AccumulateGrad, Node, _sequence, on_record, recording
 
 __all__ = ["Op", "Samples", "apply_unary", "apply_binary", "apply", "apply_multi", "apply_view", "edge_of",
-           "broadcast_error", "quiet_forward"]
+           "broadcast_error", "quiet_forward", "rounded_forward"]
 
 _next_seq = _sequence.__next__
 _new = object.__new__
@@ -77,28 +77,63 @@ except ImportError:  # pragma: no cover - NumPy 1.x
 _QUIET = {}  # the caller's error state -> the same with divide/invalid/over ignored (a handful at most)
 
 
-def quiet_forward(ufunc):
+def quiet_forward(ufunc, rounded=False):
     """Return ``forward(ctx, x)`` computing ``ufunc(x)`` without NumPy's floating-point warnings
-    (PyTorch gives none at poles and overflows); the caller's ``under`` and ``call`` settings hold."""
+    (PyTorch gives none at poles and overflows); the caller's ``under`` and ``call`` settings hold.
+
+    With ``rounded``, a float32 ``x`` is computed in float64 and rounded once: PyTorch's float32
+    transcendentals (Sleef) are within an ulp and nearly always correctly rounded; NumPy's own float32
+    routines are not, and differ from PyTorch's in the last bit on 10-40% of elements (more where
+    NumPy takes its AVX-512 paths). Both jobs sit in one function: this is most of a small op's cost."""
+    f64, f32 = np.float64, np.float32
     if _extobj_contextvar is None:  # pragma: no cover - NumPy 1.x
         def forward(ctx, x):
             with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                if rounded and x.dtype.char == "f":
+                    return ufunc(x.astype(f64)).astype(f32)
                 return ufunc(x)
         return forward
     get_state, set_state, reset_state = _extobj_contextvar.get, _extobj_contextvar.set, _extobj_contextvar.reset
 
-    def forward(ctx, x):
+    def quiet_state():
         current = get_state()
         quiet = _QUIET.get(current)
         if quiet is None:
             if len(_QUIET) > 16:  # each ``with np.errstate`` makes a new state: keep the cache small
                 _QUIET.clear()
             quiet = _QUIET[current] = _make_extobj(divide="ignore", invalid="ignore", over="ignore")
-        token = set_state(quiet)
-        try:
-            return ufunc(x)
-        finally:
-            reset_state(token)
+        return quiet
+
+    if rounded:
+        def forward(ctx, x):
+            quiet = _QUIET.get(get_state())
+            token = set_state(quiet if quiet is not None else quiet_state())
+            try:
+                if x.dtype.char == "f":
+                    return ufunc(x.astype(f64)).astype(f32)
+                return ufunc(x)
+            finally:
+                reset_state(token)
+    else:
+        def forward(ctx, x):
+            quiet = _QUIET.get(get_state())
+            token = set_state(quiet if quiet is not None else quiet_state())
+            try:
+                return ufunc(x)
+            finally:
+                reset_state(token)
+    return forward
+
+
+def rounded_forward(ufunc):
+    """Return ``forward(ctx, x)`` computing ``ufunc(x)``, in float64 rounded once for a float32 ``x``
+    (see ``quiet_forward``), for a ufunc that never warns (tanh, arctan)."""
+    f64, f32 = np.float64, np.float32
+
+    def forward(ctx, x):
+        if x.dtype.char == "f":
+            return ufunc(x.astype(f64)).astype(f32)
+        return ufunc(x)
     return forward
 
 
@@ -117,7 +152,7 @@ class Op(Node):
             return
         params = list(inspect.signature(cls.forward).parameters)[1:]
         index = tuple(-1 if name == "out" else params.index(name) for name in cls.saves)
-        cls._save_index = _OUT_ONLY if index == _OUT_ONLY else index
+        cls._save_index = {_OUT_ONLY: _OUT_ONLY, _FIRST: _FIRST, _BOTH: _BOTH}.get(index, index)
         # The graph holds instances of a subclass named as PyTorch names the node, so that
         # print(y.grad_fn) and IPython's echo show exactly what they show for torch
         # (<MulBackward0 object at 0x...>, <MulBackward0 at 0x...>).
@@ -146,7 +181,10 @@ def _record(ctx, inputs, args, out):
 
 
 _NO_EDGE = (None, 0)
-_OUT_ONLY = (-1,)  # one shared tuple, so that _recorded tells it by identity
+# the commonest save patterns, as shared tuples, so that _recorded tells them by identity
+_OUT_ONLY = (-1,)
+_FIRST = (0,)
+_BOTH = (0, 1)
 
 
 def _leaf_edge(t):
@@ -173,32 +211,46 @@ def _recorded(ctx, edges, args, out):
     result._node = ctx
     result._requires_grad = True
     index = ctx._save_index
-    if index:
-        if index is _OUT_ONLY:  # exp, tanh, sigmoid, relu...: the output alone, checked by its box
-            box = result._vc = [0]
-            ctx._saved = (out,)
-            ctx._versions = (box,)
-        else:
-            saved = []
-            versions = []
-            for i in index:
-                if i < 0:
-                    box = result._vc = [0]
-                    saved.append(out)
-                    versions.append(box)
-                    continue
-                v = args[i]
-                saved.append(v)
-                if isinstance(v, Tensor):
-                    box = v._vc
-                    versions.append(0 if box is None else box[0])
-                else:
-                    versions.append(None)
-            ctx._saved = tuple(saved)
-            ctx._versions = tuple(versions)
-    else:
+    if not index:
         ctx._saved = None
         ctx._versions = None
+    elif index is _OUT_ONLY:  # exp, tanh, sigmoid, relu...: the output alone, checked by its box
+        box = result._vc = [0]
+        ctx._saved = (out,)
+        ctx._versions = (box,)
+    elif index is _FIRST:  # sin, cos, log...: the (tensor) input alone
+        v = args[0]
+        box = v._vc
+        ctx._saved = (v,)
+        ctx._versions = (0 if box is None else box[0],)
+    elif index is _BOTH:  # mul, div...: both operands (the first a tensor, the second maybe a scalar)
+        v = args[0]
+        u = args[1]
+        ctx._saved = (v, u)
+        box = v._vc
+        if isinstance(u, Tensor):
+            ubox = u._vc
+            ctx._versions = (0 if box is None else box[0], 0 if ubox is None else ubox[0])
+        else:
+            ctx._versions = (0 if box is None else box[0], None)
+    else:
+        saved = []
+        versions = []
+        for i in index:
+            if i < 0:
+                box = result._vc = [0]
+                saved.append(out)
+                versions.append(box)
+                continue
+            v = args[i]
+            saved.append(v)
+            if isinstance(v, Tensor):
+                box = v._vc
+                versions.append(0 if box is None else box[0])
+            else:
+                versions.append(None)
+        ctx._saved = tuple(saved)
+        ctx._versions = tuple(versions)
     if recording.active:  # anomaly mode or saved_tensors_hooks in use
         on_record(ctx, result)
     return result
