@@ -113,6 +113,7 @@ def torch_sum(x, dims, keepdims=False):
     axes = tuple(range(ndim)) if dims is None else tuple(sorted(dims))
     if not axes:
         return np.sum(x, axis=dims, keepdims=keepdims)
+    reduced = axes
     if x.flags.c_contiguous:
         data = x
     elif len(axes) == ndim:
@@ -132,6 +133,6 @@ def torch_sum(x, dims, keepdims=False):
         result = _inner_sum(data.reshape(lead, n))
     else:
         result = _outer_sum(data.reshape(lead, n, trail))
-    out_shape = tuple(1 if i in axes else s for i, s in enumerate(x.shape)) if keepdims else \
-        tuple(s for i, s in enumerate(x.shape) if i not in (range(x.ndim) if dims is None else dims))
+    out_shape = tuple(1 if i in reduced else s for i, s in enumerate(x.shape)) if keepdims else \
+        tuple(s for i, s in enumerate(x.shape) if i not in reduced)
     return result.reshape(out_shape)

@@ -30,6 +30,23 @@ _OVERLAP = ("unsupported operation: more than one element of the written-to tens
 
 # ---------------------------------------------------------------- index parsing
 
+_SEQ_AS_TUPLE = ("Using a non-tuple sequence for multidimensional indexing is deprecated and will be changed in "
+                 "pytorch 2.9; use x[tuple(seq)] instead of x[seq]. In pytorch 2.9 this will be interpreted as "
+                 "tensor index, x[torch.tensor(seq)], which will result either in an error or a different result")
+
+
+def _sequence_as_tuple(index):
+    """PyTorch's (and old NumPy's) rule: a short list holding a tensor, a sequence, a slice, ``...`` or
+    None indexes as the tuple of its items (``x[[[0, 1], [1, 2]]]`` is ``x[[0, 1], [1, 2]]``)."""
+    if len(index) < 32:
+        for it in index:
+            if isinstance(it, (Tensor, list, tuple, range, np.ndarray, slice)) or it is None or it is Ellipsis:
+                import warnings
+                warnings.warn(_SEQ_AS_TUPLE, UserWarning, stacklevel=4)
+                return tuple(index)
+    return index
+
+
 def _plain(value):
     if isinstance(value, Tensor):
         return value._data
@@ -273,7 +290,9 @@ def zero_at(g, keys):
 def getitem(input, index):
     """Return ``input[index]``: a view for ints, slices, None and ``...``; a copy when tensors index."""
     shape = input._data.shape
-    if type(index) is int:  # fast paths: x[i] and x[integer tensor]
+    if type(index) is list:
+        index = _sequence_as_tuple(index)
+    elif type(index) is int:  # fast paths: x[i] and x[integer tensor]
         if shape and -shape[0] <= index < shape[0]:
             return apply_view(Select, input, (index, Ellipsis))
     elif type(index) is Tensor and shape:
@@ -338,6 +357,8 @@ def _has_int_array(index):
 
 def setitem(input, index, value):
     """Write ``value`` (a tensor or a number, broadcast) into ``input[index]``, in place."""
+    if type(index) is list:
+        index = _sequence_as_tuple(index)
     key, cls, adv = _parse(input._data.shape, index)
     keys = (key,) if adv is None else (key, adv)
     is_tensor = isinstance(value, Tensor)

@@ -17,6 +17,7 @@ from ..autograd.grad_mode import _state
 from ._cascade_sum import torch_sum
 from ._op import _DISCARD, Op, Samples, _record, apply_unary
 from ._out import store as _store_out
+from ._select_order import kthvalue_indices, topk_indices
 
 _new = object.__new__
 _INT64 = np.dtype(np.int64)
@@ -1123,13 +1124,13 @@ class Topk(_Select):
 def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):  # noqa: A002 - PyTorch's keyword
     """Return the named tuple (values, indices) of the ``k`` largest elements along ``dim``."""
     x = input._data
-    if x.dtype.kind == "b":
-        raise RuntimeError("topk does not support bool dtypes on CPU")
     d = input._wrap_dim(dim)
     size = x.shape[d] if x.ndim else 1
     if not 0 <= k <= size:
         raise RuntimeError("selected index k out of range")
-    idx = _first_k(_argsort(x, d, largest), d, 0, k) if x.ndim else _ZERO_INDEX
+    if x.dtype.kind == "b":
+        raise RuntimeError("topk does not support bool dtypes on CPU")
+    idx = topk_indices(x, _first_k(_argsort(x, d, largest), d, 0, k), d, k, largest, sorted) if x.ndim else _ZERO_INDEX
     return _store_out(_select(Topk, input, idx, d, True, return_types.topk), out, 'topk')
 
 
@@ -1146,7 +1147,7 @@ def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
     x = input._data
     if not 1 <= k <= (x.shape[d] if x.ndim else 1):
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
-    idx = _first_k(np.argsort(x, axis=d, kind="stable"), d, k - 1, k) if x.ndim else _ZERO_INDEX
+    idx = kthvalue_indices(x, _first_k(np.argsort(x, axis=d, kind="stable"), d, k - 1, k), d, k) if x.ndim else _ZERO_INDEX
     return _store_out(_select(Kthvalue, input, idx, d, keepdim, return_types.kthvalue), out, 'kthvalue')
 
 
