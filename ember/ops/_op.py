@@ -145,12 +145,19 @@ class Op(Node):
     float_only = False    # integer inputs are cast to the default float dtype first (exp, sin...)
     samples = None
     public = None         # the public functions that reach this op, for the binding check
+    _kernel = None        # forward as a bare ufunc of the arrays, when an op defines it so
 
     def __init_subclass__(cls, node_type=False, **kwargs):
         super().__init_subclass__(**kwargs)
         if node_type:
             return
-        params = list(inspect.signature(cls.forward).parameters)[1:]
+        forward = cls.__dict__.get("forward")
+        if isinstance(forward, staticmethod):
+            # a bare ufunc (np.add): it takes the arrays alone, and the no-grad path calls it directly
+            cls._kernel = forward.__func__
+            params = ["x", "y"][:forward.__func__.nin]
+        else:
+            params = list(inspect.signature(cls.forward).parameters)[1:]
         index = tuple(-1 if name == "out" else params.index(name) for name in cls.saves)
         cls._save_index = {_OUT_ONLY: _OUT_ONLY, _FIRST: _FIRST, _BOTH: _BOTH}.get(index, index)
         # The graph holds instances of a subclass named as PyTorch names the node, so that
@@ -336,7 +343,8 @@ def apply_binary(cls, a, b):
                      edge_of(b) if b_tensor else _NO_EDGE)
             return _recorded(ctx, edges, args, ctx.forward(x, y))
         result = _new(Tensor)  # _wrap, inlined
-        result._data = cls.forward(_DISCARD, x, y)
+        kernel = cls._kernel
+        result._data = kernel(x, y) if kernel is not None else cls.forward(_DISCARD, x, y)
         result._node = None
         result._requires_grad = False
         return result

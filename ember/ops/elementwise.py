@@ -41,9 +41,7 @@ class Add(Op):
     """Elementwise sum, broadcast."""
     node_name = "AddBackward0"
     samples = Samples("add", arity=2, broadcast=True)
-
-    def forward(ctx, x, y):
-        return x + y
+    forward = staticmethod(np.add)  # no ctx: a bare ufunc runs without a Python frame
 
     def backward(ctx, xp, grad):
         return grad, grad
@@ -66,9 +64,7 @@ class Sub(Op):
     """Elementwise difference, broadcast."""
     node_name = "SubBackward0"
     samples = Samples("sub", arity=2, broadcast=True)
-
-    def forward(ctx, x, y):
-        return x - y
+    forward = staticmethod(np.subtract)  # no ctx: a bare ufunc runs without a Python frame
 
     def backward(ctx, xp, grad):
         return grad, -grad
@@ -117,9 +113,7 @@ class Mul(Op):
     node_name = "MulBackward0"
     samples = Samples("mul", arity=2, broadcast=True)
     saves = ("x", "y")
-
-    def forward(ctx, x, y):
-        return x * y
+    forward = staticmethod(np.multiply)  # no ctx: a bare ufunc runs without a Python frame
 
     def backward(ctx, xp, grad, x, y):
         return grad * y, grad * x
@@ -171,7 +165,7 @@ def add(input, other, *, alpha=1, out=None):
 def _check_bool_sub(input, other):
     a = input._data.dtype.kind == "b"
     b = (other._data.dtype.kind == "b") if isinstance(other, Tensor) else isinstance(other, bool)
-    if a and b and isinstance(other, Tensor):
+    if a and b:
         raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
                            "Use the `^` or `logical_xor()` operator instead.")
     if a or b:
@@ -183,7 +177,7 @@ def sub(input, other, *, alpha=1, out=None):
     if not isinstance(input, Tensor):
         input = _scalar_tensor(input)
     _check_bool_sub(input, other)
-    if alpha == 1:
+    if alpha == 1 and alpha is not True:
         return _store_out(apply_binary(Sub, input, other), out, 'sub')
     _check_alpha((input, other), alpha)
     if isinstance(other, Tensor):
@@ -318,7 +312,7 @@ divide = true_divide = div
 
 
 def _rounded(cls, input, other):
-    if input._data.dtype.kind == "b" and (not isinstance(other, Tensor) or other._data.dtype.kind == "b"):
+    if _bool_result(input, other):
         raise not_implemented("div_floor_cpu" if cls is not DivTrunc else "div_trunc_cpu", input)
     return apply_binary(cls, input, other)
 
@@ -333,13 +327,15 @@ def floor_divide(input, other, *, out=None):
     if not isinstance(input, Tensor):
         from .._creation import tensor
         input = tensor(input)
-    if input._data.dtype.kind == "b" and (not isinstance(other, Tensor) or other._data.dtype.kind == "b"):
+    if _bool_result(input, other):
         raise not_implemented("div_floor_cpu", input)
     return _store_out(apply_binary(FloorDivide, input, other), out, 'floor_divide')
 
 
 def rfloordiv(input, other):
     """Return ``other // input`` for a scalar ``other``."""
+    if _bool_result(input, other):
+        raise not_implemented("div_floor_cpu", input)
     return apply_binary(RFloorDivide, input, other)
 
 
@@ -420,8 +416,14 @@ class FmodScalar(Fmod):
         return grad, None
 
 
+def _bool_result(input, other):
+    """Whether ``input`` (op) ``other`` computes in bool, where PyTorch has no division kernels."""
+    return input._data.dtype.kind == "b" and (
+        other._data.dtype.kind == "b" if isinstance(other, Tensor) else isinstance(other, bool))
+
+
 def _check_bool_remainder(input, other):
-    if input._data.dtype.kind == "b" and (not isinstance(other, Tensor) or other._data.dtype.kind == "b"):
+    if _bool_result(input, other):
         raise not_implemented("remainder_cpu", input)
 
 
@@ -442,7 +444,7 @@ def rremainder(input, other):
 
 def fmod(input, other, *, out=None):
     """Return the elementwise remainder of ``input / other`` with the sign of ``input``."""
-    if input._data.dtype.kind == "b" and (not isinstance(other, Tensor) or other._data.dtype.kind == "b"):
+    if _bool_result(input, other):
         raise not_implemented("fmod_cpu", input)
     return _store_out(apply_binary(Fmod if isinstance(other, Tensor) else FmodScalar, input, other), out, 'fmod')
 
@@ -492,7 +494,9 @@ class PowTensor(Op):
         # PyTorch's conventions: no gradient to the base through a zero exponent, and none to the
         # exponent where the base is 0 and the exponent non-negative
         gx = xp.where(y == 0, grad * 0, grad * y * x ** (y - 1))
-        gy = grad * xp.where((x == 0) & (y >= 0), out * 0, out * xp.log(xp.where(x == 0, x * 0 + 1, x)))
+        zero = x == 0  # log(0) = -inf, without NumPy's warning
+        log_x = xp.where(zero, x * 0 - float("inf"), xp.log(xp.floating(xp.where(zero, x * 0 + 1, x))))
+        gy = grad * xp.where(zero & (y >= 0), out * 0, out * log_x)
         return gx, gy
 
 
@@ -520,6 +524,8 @@ def pow(input, exponent, *, out=None):  # noqa: A001 - PyTorch's public name
     if input._data.dtype.kind in "iub" and isinstance(exponent, int) and exponent < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
     if input._data.dtype.kind == "b" and not isinstance(exponent, float):
+        if isinstance(exponent, bool):  # bool ** bool stays bool in PyTorch: x ** True is x, x ** False ones
+            return _store_out(input & True if exponent else input | True, out, 'pow')
         input = _to_dtype(input, promote_dtype(input, exponent))
     return _store_out(apply_binary(PowScalar, input, exponent), out, 'pow')
 
