@@ -3,7 +3,7 @@
 Each function mirrors the one of the same name in ``_numpy_api``; they are composed from ember's
 differentiable ops, so a backward pass run through them can itself be differentiated.
 """
-from .._dtype import from_numpy
+from .._dtype import from_numpy, get_default_dtype as _default_dtype
 from . import elementwise as _ew
 from . import linalg as _la
 from . import reduction as _red
@@ -28,6 +28,11 @@ matmul = _la.matmul
 def sum_to(g, shape):
     """Sum ``g`` over the dimensions along which it was broadcast from ``shape``."""
     return _red.sum_to_size(g, shape)
+
+
+def floating(x):
+    """Return ``x`` as a floating tensor (the default dtype for integer ones)."""
+    return x if x.dtype.is_floating_point else _ew.to(x, _default_dtype())
 
 
 def cast(g, np_dtype):

@@ -18,11 +18,12 @@ _ADDCDIV_INT = ("Integer division with addcdiv is no longer supported, and in a 
                 "latter implementation: (input + value * tensor1 / tensor2), for all dtypes.")
 
 
-def _split_by_mask(xp, grad, first_wins, tie):
-    """Route ``grad`` to the first operand where it wins, the second where it loses, half each on ties."""
+def _split_by_mask(xp, grad, first_loses, second_loses, tie):
+    """Route ``grad`` away from the operand that loses, half each on ties; both keep all of it where
+    neither loses nor ties (a NaN), as PyTorch's masked_fill formulas do."""
     zero = grad * 0
-    half = grad / 2
-    return xp.where(first_wins, grad, xp.where(tie, half, zero)), xp.where(first_wins, zero, xp.where(tie, half, grad))
+    kept = xp.where(tie, grad / 2, grad)
+    return xp.where(first_loses, zero, kept), xp.where(second_loses, zero, kept)
 
 
 class Maximum(Op):
@@ -35,7 +36,7 @@ class Maximum(Op):
         return np.maximum(x, y)
 
     def backward(ctx, xp, grad, x, y):
-        return _split_by_mask(xp, grad, x > y, x == y)
+        return _split_by_mask(xp, grad, x < y, x > y, x == y)
 
 
 class Minimum(Op):
@@ -48,7 +49,7 @@ class Minimum(Op):
         return np.minimum(x, y)
 
     def backward(ctx, xp, grad, x, y):
-        return _split_by_mask(xp, grad, x < y, x == y)
+        return _split_by_mask(xp, grad, x > y, x < y, x == y)
 
 
 class Fmax(Op):
@@ -169,7 +170,9 @@ class Xlogy(Op):
         return _xlogy(x, y)
 
     def backward(ctx, xp, grad, x, y):
-        return grad * xp.where(x != 0, xp.log(y), x * 0), grad * x / y
+        # PyTorch: xlogy(grad, other).masked_fill((self == 0) & (other <= 0), 0); log of an integer
+        # ``other`` in floating point (NumPy's log of uint8 is float16)
+        return xp.where((x == 0) & (y <= 0), grad * 0, grad * xp.log(xp.floating(y))), grad * x / y
 
 
 class XlogyScalarOther(Op):
@@ -183,7 +186,8 @@ class XlogyScalarOther(Op):
         return _xlogy(x, np.asarray(y, dtype=x.dtype))
 
     def backward(ctx, xp, grad, x, y):
-        return grad * xp.where(x != 0, x * 0 + float(np.log(y)), x * 0), None
+        log_y = float(np.log(y)) if y > 0 else (-np.inf if y == 0 else np.nan)
+        return xp.where((x == 0) & (y <= 0), grad * 0, grad * log_y), None
 
 
 class XlogyScalarSelf(Op):

@@ -323,7 +323,7 @@ class Relu(Op):
         return out
 
     def backward(ctx, xp, grad, out):
-        return (grad * (out > 0),)
+        return (grad * ~(out <= 0),)  # threshold_backward: NaN lets the gradient through
 
 
 def exp(input, *, out=None):

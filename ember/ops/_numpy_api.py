@@ -7,9 +7,21 @@ import math
 
 import numpy as np
 
-from numpy import abs, cos, exp, log, maximum, minimum, sign, sin, sqrt, where  # noqa: F401
+from numpy import abs, cos, exp, log, maximum, minimum, sin, sqrt, where  # noqa: F401
 
 from ._cascade_sum import torch_sum as _torch_sum
+
+
+def sign(x):
+    """Return the sign of ``x`` (-1, 0 or 1), 0 where ``x`` is NaN as in PyTorch (NumPy gives NaN)."""
+    s = np.sign(x)
+    return np.nan_to_num(s, nan=0.0) if s.dtype.kind == "f" else s
+
+
+def floating(x):
+    """Return ``x`` as a floating array (integer inputs saved by float-only ops: NumPy's log of uint8 is
+    float16)."""
+    return x if x.dtype.kind == "f" else x.astype(np.float64)
 
 
 def _axes(ndim, dim):
