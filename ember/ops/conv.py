@@ -79,8 +79,44 @@ def _conv(x, w, p, ctx=None):
     return res.reshape((x.shape[0], w.shape[0]) + out)
 
 
+def _conv_input_grad_flat(g, w, p, size):
+    """``_conv_input_grad`` for stride 1, on flattened planes: an input position is an output position
+    plus a fixed flat offset per kernel tap. ``g`` is laid into zeros of the padded input's plane shape,
+    so each tap's product ``w_tap^T @ g`` lands on the padded input by one contiguous add at that
+    offset (no im2col buffer, no short strided rows); the zero rows and columns of ``g`` add exact zeros
+    wherever the shift wraps. Needs a finite ``w`` (0 * inf would be NaN there)."""
+    n, o = g.shape[:2]
+    out = g.shape[2:]
+    groups = p.groups
+    c = w.shape[1] * groups
+    padded = tuple(size[i] + lo + hi for i, (lo, hi) in enumerate(p.padding))
+    plane = int(np.prod(padded))
+    gz = np.zeros((n, groups, o // groups) + padded, dtype=g.dtype)
+    gz[(Ellipsis,) + tuple(slice(0, m) for m in out)] = g.reshape((n, groups, o // groups) + out)
+    gz = gz.reshape(n, groups, o // groups, plane)
+    row = np.cumprod((1,) + padded[:0:-1])[::-1]   # flat strides of the padded plane
+    ksize = w.shape[2:]
+    # (groups, *k, C/groups, O/groups): one (groups, C/groups, O/groups) matrix per tap
+    wt = w.reshape((groups, o // groups, w.shape[1]) + ksize)
+    wt = np.moveaxis(wt, (1, 2), (-1, -2))
+    total = n * c * plane
+    span = sum(d * (k - 1) * r for d, k, r in zip(p.dilation, ksize, row))
+    buf = np.zeros(total + span, dtype=g.dtype)
+    tmp = np.empty((n, groups, w.shape[1], plane), dtype=g.dtype)
+    flat = tmp.reshape(-1)
+    for offset in np.ndindex(*ksize):
+        np.matmul(wt[(slice(None),) + offset], gz, out=tmp)
+        start = sum(k * d * r for k, d, r in zip(offset, p.dilation, row))
+        buf[start:start + total] += flat
+    gp = buf[:total].reshape((n, c) + padded)
+    crop = tuple(slice(lo, lo + m) for (lo, _), m in zip(p.padding, size))
+    return gp[(slice(None), slice(None)) + crop]
+
+
 def _conv_input_grad(g, w, p, size):
     """The adjoint of ``_conv`` in its input: ``g (N, O, *out)`` back to ``(N, C, *size)`` (col2im)."""
+    if all(s == 1 for s in p.stride) and g.dtype.kind == "f" and np.isfinite(w).all():
+        return _conv_input_grad_flat(g, w, p, size)
     nd = g.ndim - 2
     ksize = w.shape[2:]
     n, o = g.shape[:2]
