@@ -806,3 +806,212 @@ MODELSYT = [
 
 def test_modelsyt():
     assert_same_output(MODELSYT)
+
+
+def _training_env(tmp_path):
+    """trainingyt's data sets as ToTensor() + Normalize((0.5,), (0.5,)) give them, from ember's
+    bundled MNIST digits (4000 training images: one 1000-batch report per epoch; 400 validation)."""
+    def factory(lib):
+        from ember.vision import datasets
+        env = {"MODEL_DIR": str(tmp_path / lib.__name__)}
+        (tmp_path / lib.__name__).mkdir()
+        for name, train, n in (("training_set", True, 4000), ("validation_set", False, 400)):
+            mnist = datasets.MNIST(None, train=train)
+            images = mnist.data.numpy()[:n].astype(np.float32) / np.float32(255)
+            x = lib.from_numpy((images - np.float32(0.5)) / np.float32(0.5)).unsqueeze(1)
+            env[name] = lib.utils.data.TensorDataset(x, lib.from_numpy(mnist.targets.numpy()[:n].copy()))
+        return env
+    return factory
+
+
+TRAININGYT = [
+    """
+    import torch
+    # import torchvision, torchvision.transforms as transforms: not installed; the data sets come
+    # from the test (MNIST digits, normalised as the tutorial's transform does)
+
+    # PyTorch TensorBoard support
+    # from torch.utils.tensorboard import SummaryWriter: tensorboard is not installed
+    from datetime import datetime
+
+    # Create data loaders for our datasets; shuffle for training, not for validation
+    training_loader = torch.utils.data.DataLoader(training_set, batch_size=4, shuffle=True, num_workers=2)
+    validation_loader = torch.utils.data.DataLoader(validation_set, batch_size=4, shuffle=False, num_workers=2)
+
+    # Class labels
+    classes = ('T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat',
+            'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle Boot')
+
+    # Report split sizes
+    print('Training set has {} instances'.format(len(training_set)))
+    print('Validation set has {} instances'.format(len(validation_set)))
+    """,
+    """
+    # import matplotlib.pyplot as plt: not installed; the image grid is not drawn
+    import numpy as np
+
+    dataiter = iter(training_loader)
+    images, labels = next(dataiter)
+
+    # img_grid = torchvision.utils.make_grid(images); matplotlib_imshow(img_grid, one_channel=True)
+    print('  '.join(classes[labels[j]] for j in range(4)))
+    """,
+    """
+    import torch.nn as nn
+    import torch.nn.functional as F
+
+    # PyTorch models inherit from torch.nn.Module
+    class GarmentClassifier(nn.Module):
+        def __init__(self):
+            super(GarmentClassifier, self).__init__()
+            self.conv1 = nn.Conv2d(1, 6, 5)
+            self.pool = nn.MaxPool2d(2, 2)
+            self.conv2 = nn.Conv2d(6, 16, 5)
+            self.fc1 = nn.Linear(16 * 4 * 4, 120)
+            self.fc2 = nn.Linear(120, 84)
+            self.fc3 = nn.Linear(84, 10)
+
+        def forward(self, x):
+            x = self.pool(F.relu(self.conv1(x)))
+            x = self.pool(F.relu(self.conv2(x)))
+            x = x.view(-1, 16 * 4 * 4)
+            x = F.relu(self.fc1(x))
+            x = F.relu(self.fc2(x))
+            x = self.fc3(x)
+            return x
+
+
+    model = GarmentClassifier()
+    """,
+    """
+    loss_fn = torch.nn.CrossEntropyLoss()
+
+    # NB: Loss functions expect data in batches, so we're creating batches of 4
+    # Represents the model's confidence in each of the 10 classes for a given input
+    dummy_outputs = torch.rand(4, 10)
+    # Represents the correct class among the 10 being tested
+    dummy_labels = torch.tensor([1, 5, 3, 7])
+
+    print(dummy_outputs)
+    print(dummy_labels)
+
+    loss = loss_fn(dummy_outputs, dummy_labels)
+    print('Total loss for this batch: {}'.format(loss.item()))
+    """,
+    """
+    # Optimizers specified in the torch.optim package
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.001, momentum=0.9)
+    """,
+    """
+    def train_one_epoch(epoch_index, tb_writer):
+        running_loss = 0.
+        last_loss = 0.
+
+        # Here, we use enumerate(training_loader) instead of
+        # iter(training_loader) so that we can track the batch
+        # index and do some intra-epoch reporting
+        for i, data in enumerate(training_loader):
+            # Every data instance is an input + label pair
+            inputs, labels = data
+
+            # Zero your gradients for every batch!
+            optimizer.zero_grad()
+
+            # Make predictions for this batch
+            outputs = model(inputs)
+
+            # Compute the loss and its gradients
+            loss = loss_fn(outputs, labels)
+            loss.backward()
+
+            # Adjust learning weights
+            optimizer.step()
+
+            # Gather data and report
+            running_loss += loss.item()
+            if i % 1000 == 999:
+                last_loss = running_loss / 1000 # loss per batch
+                print('  batch {} loss: {}'.format(i + 1, last_loss))
+                tb_x = epoch_index * len(training_loader) + i + 1
+                # tb_writer.add_scalar('Loss/train', last_loss, tb_x): no tensorboard
+                running_loss = 0.
+
+        return last_loss
+    """,
+    """
+    # Initializing in a separate cell so we can easily add more epochs to the same run
+    timestamp = datetime.now().strftime('%Y%m%d_%H%M%S')
+    writer = None  # SummaryWriter('runs/fashion_trainer_{}'.format(timestamp)): no tensorboard
+    epoch_number = 0
+
+    EPOCHS = 2  # 5 in the tutorial; two keep the test short
+
+    best_vloss = 1_000_000.
+
+    for epoch in range(EPOCHS):
+        print('EPOCH {}:'.format(epoch_number + 1))
+
+        # Make sure gradient tracking is on, and do a pass over the data
+        model.train(True)
+        avg_loss = train_one_epoch(epoch_number, writer)
+
+        # We don't need gradients on to do reporting
+        model.train(False)
+
+        running_vloss = 0.0
+        for i, vdata in enumerate(validation_loader):
+            vinputs, vlabels = vdata
+            voutputs = model(vinputs)
+            vloss = loss_fn(voutputs, vlabels)
+            running_vloss += vloss
+
+        avg_vloss = running_vloss / (i + 1)
+        print('LOSS train {} valid {}'.format(avg_loss, avg_vloss))
+
+        # writer.add_scalars(...); writer.flush(): no tensorboard
+
+        # Track best performance, and save the model's state
+        if avg_vloss < best_vloss:
+            best_vloss = avg_vloss
+            model_path = MODEL_DIR + '/model_{}_{}'.format(timestamp, epoch_number)
+            torch.save(model.state_dict(), model_path)
+
+        epoch_number += 1
+    """,
+    """
+    saved_model = GarmentClassifier()
+    saved_model.load_state_dict(torch.load(model_path))
+    """,
+]
+
+
+@pytest.mark.xfail(strict=True, raises=RuntimeError, reason=(
+    "0.0 + 0-d tensor (no grad) leaves a NumPy scalar in _data since the lean op path (4e9a85d), so "
+    "running_vloss += vloss raises; ember/ops/_op.py apply_binary must wrap the forward's result as an array"))
+def test_trainingyt(tmp_path):
+    # Losses agree to the last bit or one float32 ulp per step (test_trainingyt_first_steps), but
+    # 2000 SGD-with-momentum steps through the plateau amplify those ulps to ~1e-4 after one epoch
+    # and ~1e-2 after two, so the printed losses are compared to 2%; every other character (the
+    # shuffled labels, the dummy loss, the state_dict round trip) must be identical.
+    expected, got = _nn_runner.outputs(TRAININGYT, _training_env(tmp_path))
+    assert len(got) == len(expected)
+    for want, have in zip(expected, got):
+        assert want == have or _nn_runner.numbers_close(want, have, rtol=2e-2), (want, have)
+    assert "<All keys matched successfully>" in got
+
+
+def test_trainingyt_first_steps(tmp_path):
+    cells = TRAININGYT[:6] + ["""
+    for i, data in enumerate(training_loader):
+        inputs, labels = data
+        optimizer.zero_grad()
+        loss = loss_fn(model(inputs), labels)
+        loss.backward()
+        optimizer.step()
+        print(i, loss.item())
+        if i == 200:
+            break
+    """]
+    # each step's loss to 1e-4 relative (they differ by at most a float32 ulp, 2.4e-7 near 2.3)
+    lines = _nn_runner.assert_same_output(cells, _training_env(tmp_path), approx=True)
+    assert lines[-1].startswith("200 ")
