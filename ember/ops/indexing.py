@@ -349,10 +349,12 @@ class IndexPutInPlace(CopySlices):
     name = Op.name
 
 
-def _has_int_array(index):
-    items = index if isinstance(index, tuple) else (index,)
-    return any(isinstance(it, (Tensor, np.ndarray, list)) and np.asarray(_plain(it)).dtype.kind in "iu"
-               for it in items)
+def _needs_same_dtype(index, value):
+    """Whether PyTorch writes ``value`` through ``index_put_`` (which needs matching dtypes): every
+    advanced index but a lone bool mask with a 0-d value, which it writes with ``masked_fill_``."""
+    if value._data.ndim or isinstance(index, tuple):
+        return True
+    return np.asarray(_plain(index)).dtype.kind not in "b"
 
 
 def setitem(input, index, value):
@@ -364,7 +366,7 @@ def setitem(input, index, value):
     is_tensor = isinstance(value, Tensor)
     target = _npx.index(input._data, keys).shape
     vs = _value_shape(value._data.shape, target, adv is not None, value._data) if is_tensor else ()
-    if is_tensor and value._data.dtype != input._data.dtype and adv is not None and _has_int_array(index):
+    if is_tensor and value._data.dtype != input._data.dtype and adv is not None and _needs_same_dtype(index, value):
         from .index_ops import _name
         raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
                            f"{_name(input._data)} for the destination and {_name(value._data)} for the source.")

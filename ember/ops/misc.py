@@ -438,6 +438,9 @@ _NANMEDIAN = _red._return_type("nanmedian", ("values", "indices"))
 def nanmedian(input, dim=None, keepdim=False, *, out=None):
     """Return the lower median ignoring NaN (with its indices along ``dim`` when given)."""
     from .indexing import gather
+    if dim is not None and not input._data.ndim:  # a 0-d input is its own median, at index 0
+        input._wrap_dim(dim)
+        return _NANMEDIAN(_shape.reshape(input, ()), _wrap(np.zeros((), np.int64)))
     x = _shape.flatten(input) if dim is None else _shape.movedim(input, input._wrap_dim(dim), -1)
     if x.shape[-1] == 0 and dim is None:
         return _wrap(np.asarray(np.nan, input._data.dtype))

@@ -58,7 +58,7 @@ class Flip(Op):
 
     def forward(ctx, x, dims):
         ctx.dims = dims
-        return np.ascontiguousarray(np.flip(x, dims))
+        return np.flip(x, dims).copy()  # ascontiguousarray would make a 0-d input 1-d
 
     def backward(ctx, xp, grad):
         return (xp.flip(grad, ctx.dims),)
@@ -67,6 +67,8 @@ class Flip(Op):
 def flip(input, *args, dims=None):
     """Return a copy of ``input`` reversed along ``dims``."""
     dims = tuple(input._wrap_dim(d) for d in _shape_arg(args if dims is None else (dims,)))
+    if not input._data.ndim:
+        dims = ()  # a 0-d tensor's dimension 0 (or -1) flips nothing
     for d in dims:
         if dims.count(d) > 1:
             raise RuntimeError(f"dim {d} appears multiple times in the list of dims")

@@ -336,6 +336,9 @@ def movedim(input, source, destination):
     for name, dims, given in (("source", src, source), ("destination", dst, destination)):
         if len(set(dims)) != len(dims):
             raise RuntimeError(f"movedim: repeated dim in `{name}` ({list(given)})")
+    if not input._data.ndim:  # dimension 0 (or -1) of a 0-d tensor moves nowhere: PyTorch's alias
+        from .indexing import getitem
+        return getitem(input, Ellipsis)
     order = [None] * input._data.ndim
     for s, d in zip(src, dst):
         order[d] = s
