@@ -2,6 +2,7 @@
 legacy layouts, and ``map_location``."""
 import io
 import pickle
+import re
 import struct
 
 import numpy as np
@@ -11,14 +12,32 @@ from ._tensor import Tensor
 from ._torch_types import StorageType, Storage, TORCH_DTYPES, allowed_globals, itemsize, parameter_class, unsupported_dtype
 from ._zip import ZipReader, readinto
 
-__all__ = ["load_from", "make_find_global", "WEIGHTS_ONLY_HELP"]
+__all__ = ["load_from", "make_find_global", "weights_only_message"]
 
 _BLOCKED_MODULES = ("os", "posix", "nt", "sys")  # refused by weights_only even if allowed, as torch does
-WEIGHTS_ONLY_HELP = (
-    "Weights only load failed. This file can still be loaded, to do so you have two options, do those steps "
-    "only if you trust the source of the checkpoint. Re-running `ember.load` with `weights_only` set to "
-    "`False` will likely succeed, but it can result in arbitrary code execution. Do it only if you got the "
-    "file from a trusted source.\n\nWeightsUnpickler error: ")
+_UNSAFE_MESSAGE = (
+    "In PyTorch 2.6, we changed the default value of the `weights_only` argument in `ember.load` from `False` to "
+    "`True`. Re-running `ember.load` with `weights_only` set to `False` will likely succeed, but it can result in "
+    "arbitrary code execution. Do it only if you got the file from a trusted source.")
+_DOCS_MESSAGE = ("\n\nCheck the documentation of ember.load to learn more about types accepted by default with "
+                 "weights_only https://pytorch.org/docs/stable/generated/torch.load.html.")
+
+
+def weights_only_message(message):
+    """torch.load's text around a weights-only unpickling error, chosen by the error's kind, as torch's."""
+    if "was not an allowed global by default." in message:
+        return ("Weights only load failed. This file can still be loaded, to do so you have two options, "
+                "\033[1mdo those steps only if you trust the source of the checkpoint\033[0m. "
+                f"\n\t(1) {_UNSAFE_MESSAGE}\n\t(2) Alternatively, to load with `weights_only=True` please check "
+                "the recommended steps in the following error message.\n\tWeightsUnpickler error: "
+                + message + _DOCS_MESSAGE)
+    if re.search(r"(\S+) must be (\S+) to load", message):
+        return f"Weights only load failed. {message}\n {_UNSAFE_MESSAGE}\n" + _DOCS_MESSAGE
+    updated = f"Weights only load failed. {_UNSAFE_MESSAGE}\n"
+    if not re.search(r"whose module (\S+) is blocked", message):
+        updated += ("Please file an issue with the following so that we can make `weights_only=True` compatible "
+                    "with your use case: WeightsUnpickler error: ")
+    return updated + "\n\n" + message + _DOCS_MESSAGE
 
 
 def make_find_global(weights_only, user_globals):
@@ -42,10 +61,12 @@ def make_find_global(weights_only, user_globals):
         if weights_only and full in user_globals:
             return user_globals[full]
         if weights_only:
+            shown = name if module == "builtins" else full  # torch drops the "builtins." prefix
             raise pickle.UnpicklingError(
-                f"Unsupported global: GLOBAL {full} was not an allowed global by default. Please use "
-                f"`ember.serialization.add_safe_globals([{name}])` or the `ember.serialization.safe_globals([{name}])` "
-                "context manager to allowlist this global if you trust this class/function.")
+                f"Unsupported global: GLOBAL {shown} was not an allowed global by default. Please use "
+                f"`ember.serialization.add_safe_globals([{shown}])` or the "
+                f"`ember.serialization.safe_globals([{shown}])` context manager to allowlist this global if you "
+                "trust this class/function.")
         raise pickle.UnpicklingError(f"ember.load cannot rebuild the torch object {full}; "
                                      "save a state_dict() with torch.save and load that instead")
     callables = [v for v in allowed.values() if callable(v) and v not in (Tensor, parameter_class())]
@@ -89,9 +110,9 @@ def _target_location(map_location, storage, location):
     if target == "cpu" or target.startswith("cpu:"):
         return storage
     if target.startswith("cuda"):
-        raise RuntimeError("Attempting to deserialize object on a CUDA device but torch.cuda.is_available() is "
-                           "False. If you are running on a CPU-only machine, please use torch.load with "
-                           "map_location=torch.device('cpu') to map your storages to the CPU.")
+        raise RuntimeError("Attempting to deserialize object on a CUDA device but ember.cuda.is_available() is "
+                           "False. If you are running on a CPU-only machine, please use ember.load with "
+                           "map_location=ember.device('cpu') to map your storages to the CPU.")
     raise RuntimeError(f"don't know how to restore data location of {storage.dtype} storage (tagged with {target}); "
                        "ember keeps every tensor on the cpu: pass map_location='cpu'")
 
@@ -190,4 +211,4 @@ def load_from(fh, mmap_path, map_location, weights_only, user_globals, pickle_lo
         fh.seek(start)
         return _load_legacy(fh, unpickler, map_location)
     except pickle.UnpicklingError as e:
-        raise pickle.UnpicklingError(WEIGHTS_ONLY_HELP + str(e) if weights_only else str(e)) from None
+        raise pickle.UnpicklingError(weights_only_message(str(e)) if weights_only else str(e)) from None
