@@ -9,7 +9,9 @@ import numpy as np
 from .._tensor import _wrap
 from ..ops import elementwise as _ew
 from ..ops import reduction as _red
-from ..ops.conv import _conv_transposend, _tuple, avg_pool1d, avg_pool2d, avg_pool3d, conv2d, conv_transpose2d
+from ..ops._window import _tuple
+from ..ops.conv import _conv_transposend, conv2d, conv_transpose2d
+from ..ops.pooling import avg_pool1d, avg_pool2d, avg_pool3d
 from ..ops.normalization import batch_norm, embedding, group_norm
 
 __all__ = ["unfold", "fold", "embedding_bag", "lp_pool1d", "lp_pool2d", "lp_pool3d", "max_unpool1d", "max_unpool2d",

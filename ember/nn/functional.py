@@ -14,8 +14,8 @@ from ..ops import reduction as _red
 from ..ops.activation import (celu, elu, gelu, glu, hardshrink, hardsigmoid, hardswish, hardtanh, leaky_relu,
                               logsigmoid, mish, prelu, relu6, selu, silu, softplus, softshrink, softsign, tanhshrink,
                               threshold)
-from ..ops.conv import (avg_pool1d, avg_pool2d, avg_pool3d, max_pool3d, conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d,
-                        max_pool1d, max_pool2d)
+from ..ops.conv import conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d
+from ..ops.pooling import avg_pool1d, avg_pool2d, avg_pool3d, max_pool1d, max_pool2d, max_pool3d
 from ..ops.linalg import einsum as _einsum
 from ..ops.loss import (_reduce, _reduction, binary_cross_entropy, binary_cross_entropy_with_logits,
                         cross_entropy, huber_loss, l1_loss, mse_loss, nll_loss, smooth_l1_loss)
