@@ -12,7 +12,7 @@ import heapq
 import re
 from sys import getrefcount as _getrefcount
 
-from numpy import ndarray as _ndarray
+from numpy import errstate as _errstate, ndarray as _ndarray
 
 from .grad_mode import _state
 from .graph import ANOMALY_HINT, FREED, FREED_MESSAGE, MODIFIED_MESSAGE, AccumulateGrad, _Packed, recording
@@ -82,7 +82,7 @@ def _dependencies(roots):
     stack = list(deps)
     push, get = stack.append, deps.get
     while stack:
-        for nxt, _ in stack.pop().next_functions:
+        for nxt in stack.pop()._next:
             if nxt is None:
                 continue
             count = get(nxt)
@@ -250,6 +250,10 @@ def _run(tensors, grads, retain, create_graph, inputs, capture):
     heapq.heapify(ready)
     prev_enabled = _state.enabled
     _state.enabled = create_graph
+    # backward formulas meet poles and overflows (log's gradient at 0...) where PyTorch stays silent:
+    # NumPy's warnings are off for the whole pass, set once rather than per node
+    quiet = _errstate(divide="ignore", invalid="ignore", over="ignore")
+    quiet.__enter__()
     try:
         if raw and targets is None and call is _call_node:
             _plain_pass(ready, buffers, deps, xp, retain)
@@ -268,10 +272,10 @@ def _run(tensors, grads, retain, create_graph, inputs, capture):
                     _accumulate_leaf(node.variable, buf, raw)
                 continue
             if needed is not None and node not in needed:
-                grads_in = (None,) * len(node.next_functions)
+                grads_in = (None,) * len(node._next)
             else:
                 grads_in = call(node, buf, xp, raw, retain)
-            for (nxt, nr), g in zip(node.next_functions, grads_in):
+            for nxt, nr, g in zip(node._next, node._nrs, grads_in):
                 if nxt is None:
                     continue
                 if g is not None:
@@ -285,6 +289,7 @@ def _run(tensors, grads, retain, create_graph, inputs, capture):
                 if left == 0:
                     heapq.heappush(ready, (-nxt._seq, id(nxt), nxt))
     finally:
+        quiet.__exit__(None, None, None)
         _state.enabled = prev_enabled
     return captured
 
@@ -318,7 +323,7 @@ def _plain_pass(ready, buffers, deps, xp, retain):
                 node._saved = FREED
         buf = None
         follow = None  # the first node this one makes ready
-        for (nxt, nr), g in zip(node.next_functions, grads_in):
+        for nxt, nr, g in zip(node._next, node._nrs, grads_in):
             if nxt is None:
                 continue
             if g is not None:
@@ -370,14 +375,14 @@ def _nodes_leading_to(roots, targets, deps):
     while frontier:  # Kahn's algorithm: consumers before producers
         node = frontier.pop()
         order.append(node)
-        for nxt, _ in node.next_functions:
+        for nxt in node._next:
             if nxt is not None:
                 remaining[nxt] -= 1
                 if remaining[nxt] == 0:
                     frontier.append(nxt)
     needed = set()
     for node in reversed(order):
-        if node in targets or any(n in needed for n, _ in node.next_functions if n is not None):
+        if node in targets or any(n in needed for n in node._next if n is not None):
             needed.add(node)
     return needed
 
@@ -397,12 +402,12 @@ def _call_node(node, buf, xp, raw, retain):
     """Run one node's backward (with its hooks) and return one gradient per next edge."""
     if node.n_outputs == 1:
         if buf is None:
-            return (None,) * len(node.next_functions)
+            return (None,) * len(node._next)
         if node._tensor_hooks or node._pre_hooks or node._retained:
             buf = _run_pre_hooks(node, [buf], raw)[0]
     else:
         if buf is None or all(b is None for b in buf):
-            return (None,) * len(node.next_functions)
+            return (None,) * len(node._next)
         if node._tensor_hooks or node._pre_hooks or node._retained:
             buf = _run_pre_hooks(node, buf, raw)
     saved = _unpack(node, raw)

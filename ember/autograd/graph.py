@@ -65,7 +65,9 @@ class Node:
     lives in the instance ``__dict__`` with class-level defaults, so creating a node stays cheap.
     """
 
-    __slots__ = ("next_functions", "_saved", "_versions", "_shape", "_dtype", "_seq",
+    # the edges are kept as two tuples, the next nodes and their output numbers (shared constants in the
+    # common case): no pair tuple per edge, so a deep graph holds fewer objects for Python's collector
+    __slots__ = ("_next", "_nrs", "_saved", "_versions", "_shape", "_dtype", "_seq",
                  "__dict__", "__weakref__")
     node_name = "Node"
     n_outputs = 1
@@ -80,6 +82,17 @@ class Node:
     def name(self):
         """Return the node's name, as PyTorch prints it (``MulBackward0``)."""
         return self.node_name
+
+    @property
+    def next_functions(self):
+        """The edges to the nodes that produced this node's inputs: ``((node, output_nr), ...)``, with
+        ``(None, 0)`` for an input that needs no gradient."""
+        return tuple(zip(self._next, self._nrs))
+
+    @next_functions.setter
+    def next_functions(self, edges):
+        self._next = tuple([node for node, _ in edges])
+        self._nrs = tuple([nr for _, nr in edges])
 
     @property
     def metadata(self):
@@ -132,7 +145,7 @@ class AccumulateGrad(Node):
 
     def __init__(self, variable):
         self.variable = variable
-        self.next_functions = ()
+        self._next = self._nrs = ()
         self._saved = None
         self._versions = None
         data = variable._data

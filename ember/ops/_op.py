@@ -12,6 +12,7 @@ tuple), in the output's broadcast shape: the engine sums it to the input's shape
 """
 import inspect
 import types
+from weakref import ref as _weakref
 
 import numpy as np
 
@@ -184,32 +185,48 @@ def edge_of(t):
 
 def _record(ctx, inputs, args, out):
     """Make ``out`` (an array) the output of node ``ctx`` over ``inputs``; save what backward reads."""
-    return _recorded(ctx, tuple([edge_of(t) if isinstance(t, Tensor) else _NO_EDGE for t in inputs]), args, out)
+    edges = [edge_of(t) if isinstance(t, Tensor) else _NO_EDGE for t in inputs]
+    nrs = tuple([nr for _, nr in edges])
+    return _recorded(ctx, tuple([node for node, _ in edges]), _ZERO_NRS.get(nrs, nrs), args, out)
 
 
 _NO_EDGE = (None, 0)
+# output numbers of a node's edges when all are 0 (nearly always), shared
+_NR0, _NR00 = (0,), (0, 0)
+_ZERO_NRS = {(0,) * n: (0,) * n for n in range(3, 9)}
+_ZERO_NRS.update({_NR0: _NR0, _NR00: _NR00})
 # the commonest save patterns, as shared tuples, so that _recorded tells them by identity
 _OUT_ONLY = (-1,)
 _FIRST = (0,)
 _BOTH = (0, 1)
+# the versions of saved tensors never modified in place, shared: a deep graph holds fewer objects for
+# Python's collector to traverse (its collections, not our code, dominate a 100,000-op forward)
+_V0, _V00, _V0N = (0,), (0, 0), (0, None)
 
 
 def _leaf_edge(t):
     """The edge of a leaf ``t``: its AccumulateGrad node (made on first use), or none."""
+    acc = _leaf_node(t)
+    return _NO_EDGE if acc is None else (acc, 0)
+
+
+def _leaf_node(t):
+    """The AccumulateGrad node of a leaf ``t`` (made on first use), or None if it needs no gradient."""
     if not t._requires_grad:
-        return _NO_EDGE
+        return None
     ref = t._accumulator
     acc = ref() if ref is not None else None
     if acc is None:
-        import weakref
         acc = AccumulateGrad(t)
-        t._accumulator = weakref.ref(acc)
-    return (acc, 0)
+        t._accumulator = _weakref(acc)
+    return acc
 
 
-def _recorded(ctx, edges, args, out):
-    """``_record`` with the input edges already built (the hot path of the apply functions)."""
-    ctx.next_functions = edges
+def _recorded(ctx, nexts, nrs, args, out):
+    """``_record`` with the input edges already built (the hot path of the apply functions): the nodes
+    that produced the inputs, and their output numbers."""
+    ctx._next = nexts
+    ctx._nrs = nrs
     ctx._shape = out.shape
     ctx._dtype = out.dtype
     ctx._seq = _next_seq()
@@ -229,17 +246,20 @@ def _recorded(ctx, edges, args, out):
         v = args[0]
         box = v._vc
         ctx._saved = (v,)
-        ctx._versions = (0 if box is None else box[0],)
+        ctx._versions = _V0 if box is None else (box[0],)
     elif index is _BOTH:  # mul, div...: both operands (the first a tensor, the second maybe a scalar)
         v = args[0]
         u = args[1]
-        ctx._saved = (v, u)
+        ctx._saved = args if len(args) == 2 else (v, u)
         box = v._vc
         if isinstance(u, Tensor):
             ubox = u._vc
-            ctx._versions = (0 if box is None else box[0], 0 if ubox is None else ubox[0])
+            if box is None and ubox is None:
+                ctx._versions = _V00
+            else:
+                ctx._versions = (0 if box is None else box[0], 0 if ubox is None else ubox[0])
         else:
-            ctx._versions = (0 if box is None else box[0], None)
+            ctx._versions = _V0N if box is None else (box[0], None)
     else:
         saved = []
         versions = []
@@ -291,8 +311,12 @@ def apply_unary(cls, t, *params):
     if t._requires_grad and _state.enabled:
         ctx = _new(cls._node_type)
         node = t._node
-        edge = (node, t._out_nr) if node is not None else _leaf_edge(t)
-        return _recorded(ctx, (edge,), (t,) + params, ctx.forward(x, *params) if params else ctx.forward(x))
+        if node is None:
+            nexts, nrs = (_leaf_node(t),), _NR0
+        else:
+            nr = t._out_nr
+            nexts, nrs = (node,), (_NR0 if nr == 0 else (nr,))
+        return _recorded(ctx, nexts, nrs, (t,) + params, ctx.forward(x, *params) if params else ctx.forward(x))
     result = _new(Tensor)  # _wrap, inlined: this is the whole cost of an op under no_grad besides NumPy's
     result._data = cls.forward(_DISCARD, x, *params) if params else cls.forward(_DISCARD, x)
     result._node = None
@@ -337,11 +361,21 @@ def apply_binary(cls, a, b):
     try:
         if grad:
             ctx = _new(cls._node_type)
-            args = (a, b)
             node = a._node
-            edges = ((node, a._out_nr) if node is not None else _leaf_edge(a),
-                     edge_of(b) if b_tensor else _NO_EDGE)
-            return _recorded(ctx, edges, args, ctx.forward(x, y))
+            if node is None:
+                node, nr = _leaf_node(a), 0
+            else:
+                nr = a._out_nr
+            if b_tensor:
+                node_b = b._node
+                if node_b is None:
+                    node_b, nr_b = _leaf_node(b), 0
+                else:
+                    nr_b = b._out_nr
+            else:
+                node_b = nr_b = None
+            nrs = _NR00 if not (nr or nr_b) else (nr, nr_b or 0)
+            return _recorded(ctx, (node, node_b), nrs, (a, b), ctx.forward(x, y))
         result = _new(Tensor)  # _wrap, inlined
         kernel = cls._kernel
         result._data = kernel(x, y) if kernel is not None else cls.forward(_DISCARD, x, y)
@@ -378,7 +412,8 @@ def apply_multi(cls, t, *params):
     if t._requires_grad and _state.enabled:
         ctx = _new(cls._node_type)
         outs = ctx.forward(x, *params)
-        ctx.next_functions = (edge_of(t),)
+        node, nr = edge_of(t)
+        ctx._next, ctx._nrs = (node,), (_NR0 if nr == 0 else (nr,))
         ctx.n_outputs = len(outs)
         if len(outs) == 1:  # the engine reads a one-output node's metadata unwrapped
             ctx._shape, ctx._dtype = outs[0].shape, outs[0].dtype
