@@ -110,17 +110,18 @@ def _tiled_max(ctx, x, k, out):
 
 
 def _tiled_max_grad(g, tap, k, size):
-    """``_tiled_max``'s input gradient: each tap's strided view gets ``g`` where that tap won, else 0."""
+    """``_tiled_max``'s input gradient: each tap's strided view gets ``g`` where that tap won, else 0.
+
+    The selection multiplies ``g``'s bit patterns by 0 or 1 as unsigned integers, so the zeros are
+    +0.0 and an infinite or NaN ``g`` stays where it won (a float ``g * 0`` gives -0.0 and NaN).
+    PyTorch adds ``g`` into zeros, which turns a -0.0 gradient into +0.0: adding +0.0 first does too."""
     out = g.shape[2:]
     covered = all(o * ki == n for o, ki, n in zip(out, k, size[2:]))
     gx = (np.empty if covered else np.zeros)(size, dtype=g.dtype)
-    finite = g.dtype.kind != "f" or bool(np.isfinite(g).all())
+    uint = np.dtype(f"u{g.itemsize}")
+    bits = (g + np.zeros((), g.dtype)).view(uint)
     for t, view in enumerate(_taps(gx, k, out)):
-        won = tap == t
-        if finite:
-            np.multiply(g, won, out=view)
-        else:  # 0 * inf would leave NaN where PyTorch leaves 0
-            view[...] = np.where(won, g, 0)
+        np.multiply(bits, tap == t, out=view.view(uint))
     return gx
 
 

@@ -24,6 +24,12 @@ def _grads(x, fn_e, fn_t, g=None):
     return eg.numpy(), tg.numpy()
 
 
+def _same(e, t):
+    """Equal values and equal signs of zero (printing shows -0.)."""
+    np.testing.assert_array_equal(e, t)
+    np.testing.assert_array_equal(np.signbit(e), np.signbit(t))
+
+
 def _tied(shape, dtype="float32"):
     """Few distinct values and a ReLU: many windows hold equal maxima, many are all zero."""
     return np.maximum(rng.integers(-3, 3, shape), 0).astype(dtype)
@@ -35,7 +41,7 @@ def _tied(shape, dtype="float32"):
 def test_max_pool2d_ties_route_to_first_maximum(dtype, shape, k):
     x = _tied(shape, dtype)
     eg, tg = _grads(x, lambda a: F.max_pool2d(a, k), lambda a: TF.max_pool2d(a, k))
-    np.testing.assert_array_equal(eg, tg)
+    _same(eg, tg)
 
 
 def test_max_pool2d_all_equal_windows():
@@ -43,14 +49,14 @@ def test_max_pool2d_all_equal_windows():
     x[0, 0, 0, 1] = x[0, 0, 1, 0] = 5.0   # a tie between the second and third taps
     x[1, 1, 2:4, 2:4] = -1.0              # a window of equal negatives
     eg, tg = _grads(x, lambda a: F.max_pool2d(a, 2), lambda a: TF.max_pool2d(a, 2))
-    np.testing.assert_array_equal(eg, tg)
+    _same(eg, tg)
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_max_pool2d_random_matches_torch(dtype):
     x = rng.standard_normal((8, 4, 13, 10)).astype(dtype)
     eg, tg = _grads(x, lambda a: F.max_pool2d(a, 2), lambda a: TF.max_pool2d(a, 2))
-    np.testing.assert_array_equal(eg, tg)
+    _same(eg, tg)
 
 
 def test_max_pool2d_nan_takes_general_route():
@@ -63,7 +69,7 @@ def test_max_pool2d_nan_takes_general_route():
     g = rng.standard_normal(tuple(to.shape)).astype(np.float32)
     (eg,) = ember.autograd.grad(eo, [ex], ember.from_numpy(g))
     (tg,) = torch.autograd.grad(to, [tx], torch.from_numpy(g))
-    np.testing.assert_array_equal(eg.numpy(), tg.numpy())
+    _same(eg.numpy(), tg.numpy())
 
 
 def test_max_pool2d_infinite_gradient_stays_at_argmax():
@@ -71,16 +77,24 @@ def test_max_pool2d_infinite_gradient_stays_at_argmax():
     g = rng.standard_normal((2, 3, 3, 3)).astype(np.float32)
     g[0, 0, 0, 0], g[1, 2, 1, 1], g[0, 1, 2, 0] = np.inf, -np.inf, np.nan
     eg, tg = _grads(x, lambda a: F.max_pool2d(a, 2), lambda a: TF.max_pool2d(a, 2), g)
-    np.testing.assert_array_equal(eg, tg)
+    _same(eg, tg)
+
+
+def test_max_pool2d_negative_zero_gradients():
+    x = _tied((2, 3, 6, 8))
+    g = -np.abs(rng.standard_normal((2, 3, 3, 4))).astype(np.float32)
+    g[0, 0] = -0.0
+    eg, tg = _grads(x, lambda a: F.max_pool2d(a, 2), lambda a: TF.max_pool2d(a, 2), g)
+    _same(eg, tg)
 
 
 def test_max_pool_fast_path_1d_3d_and_indices():
     x1 = _tied((3, 4, 11), "float64")
     eg, tg = _grads(x1, lambda a: F.max_pool1d(a, 2), lambda a: TF.max_pool1d(a, 2))
-    np.testing.assert_array_equal(eg, tg)
+    _same(eg, tg)
     x3 = _tied((2, 2, 4, 5, 6), "float64")
     eg, tg = _grads(x3, lambda a: F.max_pool3d(a, 2), lambda a: TF.max_pool3d(a, 2))
-    np.testing.assert_array_equal(eg, tg)
+    _same(eg, tg)
     x = _tied((2, 3, 7, 8))
     (eo, ei), (to, ti) = F.max_pool2d(ember.tensor(x), 2, return_indices=True), \
         TF.max_pool2d(torch.tensor(x), 2, return_indices=True)
