@@ -126,6 +126,26 @@ def _unpack(node, raw):
     return out
 
 
+def _unpack_arrays(node, saved):
+    """``_unpack(node, True)`` for the plain pass: the saved arrays, or the full check's error."""
+    out = []
+    for value, version in zip(saved, node._versions):
+        if isinstance(value, Tensor):
+            box = value._vc
+            if box is not None and box[0] != version:  # no box: never modified, still at version 0
+                return _unpack(node, True)
+            out.append(value._data)
+        elif type(version) is list:  # the node's own output, checked by the box it shares
+            if version[0]:
+                return _unpack(node, True)
+            out.append(value)
+        elif type(value) is _Packed:
+            return _unpack(node, True)
+        else:
+            out.append(value)
+    return out
+
+
 def _modified(what, origin, now, then):
     message = MODIFIED_MESSAGE.format(what=what, origin=origin, now=now, then=then)
     if recording.anomaly:
@@ -318,7 +338,8 @@ def _plain_pass(ready, buffers, deps, xp, retain):
             if not retain:
                 node._release()
         else:
-            grads_in = node.backward(xp, buf, *_unpack(node, True))
+            saved = node._saved
+            grads_in = node.backward(xp, buf, *(_unpack(node, True) if saved is FREED else _unpack_arrays(node, saved)))
             if not retain:
                 node._saved = FREED
         buf = None

@@ -245,7 +245,7 @@ def _recorded(ctx, nexts, nrs, args, out):
     elif index is _FIRST:  # sin, cos, log...: the (tensor) input alone
         v = args[0]
         box = v._vc
-        ctx._saved = (v,)
+        ctx._saved = args if len(args) == 1 else (v,)
         ctx._versions = _V0 if box is None else (box[0],)
     elif index is _BOTH:  # mul, div...: both operands (the first a tensor, the second maybe a scalar)
         v = args[0]
