@@ -102,6 +102,53 @@ def is_floating_point(input):
     return input.is_floating_point()
 
 
+import builtins as _builtins  # noqa: E402
+
+# Every ember kernel is deterministic; the flags are kept so code that sets and reads them runs as with torch.
+_deterministic = {"mode": False, "warn_only": False}
+
+
+def use_deterministic_algorithms(mode, *, warn_only=False):
+    """Set whether PyTorch operations must use deterministic algorithms (ember's always are)."""
+    for name, value, where in (("mode", mode, " (position 1)"), ("warn_only", warn_only, "")):
+        if type(value) is not _builtins.bool:  # this module's bool is ember.bool
+            raise TypeError(f"_set_deterministic_algorithms(): argument '{name}'{where} must be bool, not "
+                            f"{type(value).__name__}")
+    _deterministic["mode"], _deterministic["warn_only"] = mode, warn_only
+
+
+def are_deterministic_algorithms_enabled():
+    """Return True if the global deterministic flag is turned on."""
+    return _deterministic["mode"]
+
+
+def is_deterministic_algorithms_warn_only_enabled():
+    """Return True if the global deterministic flag is set to warn only."""
+    return _deterministic["warn_only"]
+
+
+def set_deterministic_debug_mode(debug_mode):
+    """Set the debug mode for deterministic operations: "default" (0), "warn" (1) or "error" (2)."""
+    if not isinstance(debug_mode, (_builtins.int, str)):
+        raise TypeError(f"debug_mode must be str or int, but got {type(debug_mode)}")
+    if isinstance(debug_mode, str):
+        names = {"default": 0, "warn": 1, "error": 2}
+        if debug_mode not in names:
+            raise RuntimeError("invalid value of debug_mode, expected one of `default`, `warn`, `error`, but got "
+                               f"{debug_mode}")
+        debug_mode = names[debug_mode]
+    if debug_mode not in (0, 1, 2):
+        raise RuntimeError(f"invalid value of debug_mode, expected 0, 1, or 2, but got {debug_mode}")
+    use_deterministic_algorithms(debug_mode > 0, warn_only=debug_mode == 1)
+
+
+def get_deterministic_debug_mode():
+    """Return the current debug mode for deterministic operations (0, 1 or 2)."""
+    if not _deterministic["mode"]:
+        return 0
+    return 1 if _deterministic["warn_only"] else 2
+
+
 from . import accelerator, backends, cuda, random  # noqa: E402
 
 # Heavier subpackages load on first use (PEP 562), which keeps `import ember` fast;
