@@ -9,6 +9,7 @@ only sets three slots.
 import warnings
 
 import numpy as np
+from numpy import ndarray as _ndarray
 
 from . import _dtype
 from ._dtype import _BY_CHAR
@@ -29,7 +30,8 @@ _NONLEAF_GRAD_WARNING = (
 def _wrap(array):
     """Wrap an ndarray as a Tensor that does not require grad, without copying."""
     t = _new(Tensor)
-    t._data = array
+    # NumPy returns scalars for 0-d results: a tensor keeps a (writable) 0-d array
+    t._data = array if array.__class__ is _ndarray else np.asarray(array)
     t._node = None
     t._requires_grad = False
     return t

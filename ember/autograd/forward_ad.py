@@ -119,11 +119,11 @@ def _duals_and_leaves(tensor):
         if type(node) is MakeDual:
             if node.level == _level.current:
                 duals.append(node)
-            has_leaf = has_leaf or node.next_functions[0][0] is not None
+            has_leaf = has_leaf or node._next[0] is not None
             continue
         if node.node_name == "AccumulateGrad":
             has_leaf = True
-        stack.extend(n for n, _ in node.next_functions)
+        stack.extend(node._next)
     return duals, has_leaf
 
 

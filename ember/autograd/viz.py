@@ -105,7 +105,7 @@ def make_dot(var, params=None, show_attrs=False, show_saved=False, max_attr_char
         body.append(f"\t{node_id(fn)} [label={_quote(label)}]\n")
         if show_saved:
             _add_saved(fn, body)
-        for nxt, _ in fn.next_functions:
+        for nxt in fn._next:
             if nxt is not None:
                 add_node(nxt)
                 body.append(f"\t{node_id(nxt)} -> {node_id(fn)}\n")

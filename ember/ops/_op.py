@@ -14,6 +14,8 @@ import inspect
 import types
 from weakref import ref as _weakref
 
+from numpy import asarray as _asarray, ndarray as _ndarray
+
 import numpy as np
 
 from .._dtype import get_default_dtype, result_type
@@ -227,6 +229,8 @@ def _recorded(ctx, nexts, nrs, args, out):
     that produced the inputs, and their output numbers."""
     ctx._next = nexts
     ctx._nrs = nrs
+    if out.__class__ is not _ndarray:  # NumPy returns a scalar for 0-d operands: keep an array, writable
+        out = _asarray(out)
     ctx._shape = out.shape
     ctx._dtype = out.dtype
     ctx._seq = _next_seq()
@@ -318,7 +322,8 @@ def apply_unary(cls, t, *params):
             nexts, nrs = (node,), (_NR0 if nr == 0 else (nr,))
         return _recorded(ctx, nexts, nrs, (t,) + params, ctx.forward(x, *params) if params else ctx.forward(x))
     result = _new(Tensor)  # _wrap, inlined: this is the whole cost of an op under no_grad besides NumPy's
-    result._data = cls.forward(_DISCARD, x, *params) if params else cls.forward(_DISCARD, x)
+    out = cls.forward(_DISCARD, x, *params) if params else cls.forward(_DISCARD, x)
+    result._data = out if out.__class__ is _ndarray else _asarray(out)  # a 0-d result stays an array
     result._node = None
     result._requires_grad = False
     return result
@@ -378,7 +383,8 @@ def apply_binary(cls, a, b):
             return _recorded(ctx, (node, node_b), nrs, (a, b), ctx.forward(x, y))
         result = _new(Tensor)  # _wrap, inlined
         kernel = cls._kernel
-        result._data = kernel(x, y) if kernel is not None else cls.forward(_DISCARD, x, y)
+        out = kernel(x, y) if kernel is not None else cls.forward(_DISCARD, x, y)
+        result._data = out if out.__class__ is _ndarray else _asarray(out)  # a 0-d result stays an array
         result._node = None
         result._requires_grad = False
         return result

@@ -13,7 +13,7 @@ from ._out import store as _store_out
 
 def needs_grad(ctx, i):
     """Return whether input ``i`` of node ``ctx`` wants a gradient (skip the work when not)."""
-    return ctx.next_functions[i][0] is not None
+    return ctx._next[i] is not None
 
 
 def _mm_cases(make):

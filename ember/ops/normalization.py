@@ -414,7 +414,7 @@ class _LinearFused(Op):
         if needs_grad(ctx, 1):
             n_out, n_in = w.shape
             gw = xp.matmul(xp.mT(xp.reshape(grad, (-1, n_out))), xp.reshape(x, (-1, n_in)))
-        if len(ctx.next_functions) == 2:
+        if len(ctx._next) == 2:
             return gx, gw
         return gx, gw, (grad if needs_grad(ctx, 2) else None)
 

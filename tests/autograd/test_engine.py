@@ -287,3 +287,21 @@ def test_engine_order_matches_pytorch_for_repeated_uses():
         return x.grad.numpy().tobytes()
     mine, theirs = both(run)
     assert mine == theirs
+
+
+def test_zero_dim_results_stay_writable_arrays():
+    """NumPy returns scalars for 0-d operands; a 0-d result must stay a tensor one can update in place
+    (``running_loss += loss`` in the tutorials' loops), with and without grad, as in PyTorch."""
+    import torch
+    for lib in (ember, torch):
+        a = lib.tensor(1.5)
+        total = 0.0 + a
+        total += a
+        total += a * 2
+        w = lib.tensor(2.0, requires_grad=True)
+        y = (w * 3).sin()
+        with lib.no_grad():
+            z = y + 1
+            z.mul_(2)
+        assert float(total) == 6.0
+        assert abs(float(z) - 2 * (float(lib.sin(lib.tensor(6.0))) + 1)) < 1e-6

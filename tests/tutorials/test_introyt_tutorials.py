@@ -985,9 +985,6 @@ TRAININGYT = [
 ]
 
 
-@pytest.mark.xfail(strict=True, raises=RuntimeError, reason=(
-    "0.0 + 0-d tensor (no grad) leaves a NumPy scalar in _data since the lean op path (4e9a85d), so "
-    "running_vloss += vloss raises; ember/ops/_op.py apply_binary must wrap the forward's result as an array"))
 def test_trainingyt(tmp_path):
     # Losses agree to the last bit or one float32 ulp per step (test_trainingyt_first_steps), but
     # 2000 SGD-with-momentum steps through the plateau amplify those ulps to ~1e-4 after one epoch

@@ -117,7 +117,7 @@ class DistributedDataParallel(Module):
             seen.add(id(node))
             if isinstance(node, AccumulateGrad):
                 reached.add(id(node.variable))
-            stack.extend(n for n, _ in node.next_functions if n is not None)
+            stack.extend(n for n in node._next if n is not None)
         return [p for p in self.reducer.params if id(p) not in reached]
 
     @contextmanager
