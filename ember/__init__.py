@@ -64,7 +64,8 @@ from .ops.misc import (bincount, bucketize, cdist, deg2rad, diag, diag_embed, di
                        rot90, scatter_reduce, searchsorted, select, tensor_split, tril_indices, triu_indices, vsplit)
 # torch's top-level twins of nn.functional
 from .ops.activation import celu, hardshrink, prelu, selu, threshold
-from .ops.conv import avg_pool1d, conv1d, conv2d, conv_transpose1d, conv_transpose2d, max_pool1d, max_pool2d
+from .ops.conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d
+from .ops.pooling import avg_pool1d, max_pool1d, max_pool2d
 from .ops.normalization import batch_norm, dropout, embedding, group_norm, layer_norm
 # torch's top-level in-place twins (torch.sin_(t) is t.sin_())
 from .ops.inplace import (abs_, ceil_, clamp_, cos_, exp_, fill_, floor_, index_put_, log_, neg_, reciprocal_, relu_,

@@ -16,6 +16,7 @@ _BOOL, _INT, _FLOAT = 0, 1, 2  # categories, ordered as PyTorch orders them
 
 class dtype:
     """A tensor's element type (``ember.float32`` ...), as ``torch.dtype``."""
+    __module__ = "ember"  # type(ember.float32) prints <class 'ember.dtype'>, as PyTorch's
 
     __slots__ = ("name", "numpy_dtype", "is_floating_point", "is_signed", "itemsize", "_category")
 

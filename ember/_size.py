@@ -5,6 +5,7 @@ __all__ = ["Size"]
 
 class Size(tuple):
     """A tensor's shape; a tuple subclass that prints as ``torch.Size([2, 3])`` does."""
+    __module__ = "ember"  # type(x.shape) prints <class 'ember.Size'>, as PyTorch's <class 'torch.Size'>
 
     __slots__ = ()
 

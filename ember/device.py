@@ -44,8 +44,12 @@ def _check_cpu(dev):
     """Raise a clear error unless ``dev`` names the CPU."""
     d = dev if isinstance(dev, device) else device(dev)
     if d.type != "cpu":
-        raise RuntimeError(f"ember has no {d.type} backend: only 'cpu' tensors are supported "
-                           f"({d.type}.is_available() is False)")
+        # PyTorch's CPU build says it in these words (ember computes on the CPU only)
+        if d.type in ("cuda", "xpu"):
+            raise AssertionError(f"Torch not compiled with {d.type.upper()} enabled")
+        if d.type == "mps":
+            raise RuntimeError("PyTorch is not linked with support for mps devices")
+        raise RuntimeError(f"ember has no {d.type} backend: only 'cpu' tensors are supported")
 
 
 def set_default_device(dev):

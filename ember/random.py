@@ -38,6 +38,8 @@ def _as_seed(seed):
 class Generator:
     """Creates and returns a generator object that manages the state of the algorithm which produces
     pseudo random numbers (PyTorch's CPU Mersenne Twister)."""
+    # repr as PyTorch's <torch._C.Generator object at 0x...>; ember._C re-exports the class for pickle
+    __module__ = "ember._C"
 
     def __init__(self, device="cpu"):
         if str(device) != "cpu":

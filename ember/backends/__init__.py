@@ -1,4 +1,4 @@
 """``ember.backends``: which accelerator backends exist (none: ember runs on the CPU)."""
-from . import mps
+from . import cuda, cudnn, mps
 
-__all__ = ["mps"]
+__all__ = ["cuda", "cudnn", "mps"]

@@ -12,8 +12,6 @@ from .._tensor import Tensor
 from ._op import _DISCARD, Op, Samples, apply
 from ._window import _fmt, _pad, _tuple
 from .linalg import needs_grad
-# re-exported so that ``from ember.ops.conv import max_pool2d`` (ember/__init__.py) keeps working
-from .pooling import avg_pool1d, max_pool1d, max_pool2d  # noqa: F401
 
 
 class ConvParams(tuple):

@@ -248,7 +248,5 @@ CUDNN_FLAGS = [
 ]
 
 
-@pytest.mark.xfail(strict=True, raises=AttributeError,
-                   reason="ember.backends has no cudnn module (ember/backends/ is not this helper's to edit)")
 def test_reproducibility_cudnn_flags():
     assert_same_output(CUDNN_FLAGS)

@@ -393,9 +393,6 @@ except (AssertionError, RuntimeError) as e:
 ]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "moving to a CUDA device: PyTorch's CPU build raises AssertionError('Torch not compiled with CUDA "
-    "enabled'), ember/device.py's _check_cpu raises RuntimeError(\"ember has no cuda backend ...\")"))
 def test_save_load_across_devices_gpu_cell():
     assert_same_output(SAVE_LOAD_ACROSS_DEVICES[:3] + SAVE_ON_GPU_LOAD_ON_GPU)
 
