@@ -1,4 +1,5 @@
 """Tensor creation: ``tensor``, ``zeros``, ``arange`` ... with PyTorch's dtype inference."""
+import itertools
 import math
 import numbers
 
@@ -22,6 +23,8 @@ def _finish(array, requires_grad, device=None):
     _check_device(device)
     t = _wrap(array)
     if requires_grad:
+        if array.dtype.kind != "f":  # factories word this error their own way (capital O, "and complex")
+            raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
         t.requires_grad_(True)
     return t
 
@@ -61,21 +64,55 @@ def _into(result, out, keep_shape=False):
     return out
 
 
-def _size_args(size):
-    """Accept ``f(2, 3)``, ``f((2, 3))``, ``f([2, 3])`` and ``f(ember.Size)`` as PyTorch does."""
+def _size_args(size, name="empty"):
+    """Accept ``f(2, 3)``, ``f((2, 3))``, ``f([2, 3])`` and ``f(ember.Size)`` as PyTorch does; ``name``
+    is the factory named in PyTorch's argument errors."""
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = size[0]
+    elif len(size) == 1 and not _is_int(size[0]) and not _int_tensor(size[0]):
+        raise TypeError(f"{name}(): argument 'size' (position 1) must be tuple of ints, not {_type_name(size[0])}")
     out = []
     for s in size:
-        if isinstance(s, Tensor):
+        if _int_tensor(s):
             s = s.item()
-        if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
-            raise TypeError(f"empty(): argument 'size' must be tuple of ints, but found element of type "
-                            f"{type(s).__name__} at pos {len(out)}")
+        if not _is_int(s):
+            # PyTorch's parser words a bad first element and a bad later one differently
+            if not out:
+                raise TypeError(f"{name}(): argument 'size' (position 1) must be tuple of ints, but found element "
+                                f"of type {_type_name(s)} at pos 0")
+            raise TypeError(f"{name}(): argument 'size' failed to unpack the object at pos {len(out) + 1} with "
+                            f"error \"type must be tuple of ints,but got {_type_name(s)}\"")
         if s < 0:
-            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(size)}")
+            if name == "zeros":  # zeros checks sizes in its own kernel first
+                raise RuntimeError("zeros: Dimension size must be non-negative.")
+            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {[int(v) for v in size]}")
         out.append(int(s))
     return tuple(out)
+
+
+def _int_tensor(s):
+    return isinstance(s, Tensor) and s._data.dtype.kind in "iu" and s._data.size == 1
+
+
+def _is_int(s):
+    return isinstance(s, (int, np.integer)) and not isinstance(s, (bool, np.bool_))
+
+
+def _type_name(value):
+    cls = type(value)
+    return cls.__name__ if cls.__module__ in ("builtins", "ember") or cls is Tensor else \
+        f"{cls.__module__}.{cls.__name__}"
+
+
+def _sized(name, size, kwsize):
+    """The size a factory was given, positionally (``*size``) or as ``size=``."""
+    if kwsize is None:
+        if not size:
+            raise TypeError(f'{name}() missing 1 required positional arguments: "size"')
+        return _size_args(size, name)
+    if size:
+        raise TypeError(f"{name}() got multiple values for argument 'size'")
+    return _size_args((kwsize,) if not isinstance(kwsize, (tuple, list)) else tuple(kwsize), name)
 
 
 def _np_dtype(dtype, default=None):
@@ -110,17 +147,105 @@ def _infer_array(data, np_dtype=None):
         raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
     try:
         arr = np.array(data)
-    except (ValueError, OverflowError) as exc:
+    except ValueError as exc:
+        _raise_ragged(data, np_dtype)
+        raise ValueError(f"expected sequence of equal length lists; {exc}") from None
+    except OverflowError as exc:
         raise ValueError(f"expected sequence of equal length lists; {exc}") from None
     if arr.dtype == object:
-        raise TypeError("Could not infer dtype of " + type(_first_leaf(data)).__name__)
+        _raise_ragged(data, np_dtype)
+        _raise_uninferable(data)
+    if np_dtype is None and _may_hold_numpy_scalars(data, arr.dtype):
+        leaf = _numpy_leaf_dtype(data)
+        if leaf is not None:
+            return arr.astype(leaf.numpy_dtype)
     if arr.dtype.kind == "f":
         arr = arr.astype(np_dtype if np_dtype is not None else get_default_dtype().numpy_dtype)
     elif arr.dtype.kind in "iu":
-        arr = arr.astype(np.int64)
+        arr = arr.astype(np.int64 if np_dtype is None or arr.dtype != np.uint64 else np_dtype)
     elif arr.dtype.kind not in "b":
-        raise TypeError(f"Could not infer dtype of {type(_first_leaf(data)).__name__}")
+        _raise_uninferable(data)
     return arr
+
+
+_PY_LEAVES = {bool, int, float}
+
+
+def _may_hold_numpy_scalars(data, np_result):
+    """Whether a sequence may hold NumPy scalars that change PyTorch's inferred dtype. NumPy's own
+    result tells for most dtypes; a float64 result is also what Python floats give, so there the first
+    leaf decides (scanning every leaf would double the cost of ``tensor(list)``)."""
+    if not isinstance(data, (list, tuple)) or np_result == np.int64 or np_result == np.bool_:
+        return False
+    return np_result != np.float64 or type(_first_leaf(data)) not in _PY_LEAVES
+
+
+def _numpy_leaf_dtype(data):
+    """The dtype PyTorch infers for a nested sequence holding NumPy scalars (every leaf's dtype
+    promoted together, a Python float counting as the default dtype), or None when it holds only
+    Python numbers (the common case, which the caller infers from NumPy's result)."""
+    types = set()
+    _collect_leaf_types(data, types)
+    if types <= _PY_LEAVES or any(not issubclass(t, (np.generic, bool, int, float)) for t in types):
+        return None
+    result = None
+    for t in types:
+        d = _dtype.bool if t is bool else _dtype.int64 if t is int else get_default_dtype() if t is float \
+            else _dtype.from_numpy(np.dtype(t))
+        result = d if result is None else _dtype.promote_types(result, d)
+    return result
+
+
+def _collect_leaf_types(seq, types):
+    if seq and isinstance(seq[0], (list, tuple)):
+        for row in seq:
+            if isinstance(row, (list, tuple)):
+                _collect_leaf_types(row, types)
+            else:
+                types.add(type(row))
+    else:
+        types.update(map(type, seq))
+
+
+def _raise_ragged(data, np_dtype):
+    """Raise PyTorch's error for a ragged nested sequence: the shape comes from the first element at
+    each depth, and the first sequence whose length differs (or a sequence where a number belongs,
+    or a number where a sequence belongs) is named."""
+    shape, probe = [], data
+    while isinstance(probe, (list, tuple)):
+        shape.append(len(probe))
+        probe = probe[0] if probe else None
+
+    def walk(seq, dim):
+        if dim == len(shape):
+            if isinstance(seq, (list, tuple)):
+                if np_dtype is not None and np_dtype.kind in "fc":
+                    raise TypeError(f"must be real number, not {type(seq).__name__}")
+                if np_dtype is None and isinstance(_first_leaf(data), float):
+                    raise TypeError(f"must be real number, not {type(seq).__name__}")
+                raise TypeError(f"'{type(seq).__name__}' object cannot be interpreted as an integer")
+            return
+        if not isinstance(seq, (list, tuple)):
+            raise TypeError("not a sequence")
+        if len(seq) != shape[dim]:
+            raise ValueError(f"expected sequence of length {shape[dim]} at dim {dim} (got {len(seq)})")
+        for item in seq:
+            walk(item, dim + 1)
+    walk(data, 0)
+
+
+def _raise_uninferable(data):
+    """PyTorch's error for the first leaf that is not a number."""
+    leaves = [data]
+    while leaves:
+        leaf = leaves.pop(0)
+        if isinstance(leaf, (list, tuple)):
+            leaves[:0] = leaf
+        elif isinstance(leaf, str):
+            raise TypeError(f"new(): invalid data type 'str'")
+        elif not isinstance(leaf, (bool, int, float, np.generic)):
+            raise RuntimeError(f"Could not infer dtype of {type(leaf).__name__}")
+    raise TypeError(f"Could not infer dtype of {type(_first_leaf(data)).__name__}")
 
 
 def _first_leaf(data):
@@ -183,25 +308,35 @@ def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
     return t
 
 
-def _filled(size, value, dtype, requires_grad, device, default=None):
-    return _finish(np.full(_size_args(size), value, dtype=_np_dtype(dtype, default)), requires_grad, device)
+def _filled(shape, value, dtype, requires_grad, device, default=None):
+    return _finish(np.full(shape, value, dtype=_np_dtype(dtype, default)), requires_grad, device)
 
 
-def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
-    """Return a tensor filled with zeros."""
-    return _into(_filled(size, 0, _out_dtype(dtype, out), requires_grad, device), out)
+def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False, **kwargs):
+    """Return a tensor filled with zeros (``size`` given as ints, a sequence, or ``size=``)."""
+    shape = _sized("zeros", size, _size_kw("zeros", kwargs))
+    return _into(_filled(shape, 0, _out_dtype(dtype, out), requires_grad, device), out)
 
 
-def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
-    """Return a tensor filled with ones."""
-    return _into(_filled(size, 1, _out_dtype(dtype, out), requires_grad, device), out)
+def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False, **kwargs):
+    """Return a tensor filled with ones (``size`` given as ints, a sequence, or ``size=``)."""
+    shape = _sized("ones", size, _size_kw("ones", kwargs))
+    return _into(_filled(shape, 1, _out_dtype(dtype, out), requires_grad, device), out)
+
+
+def _size_kw(name, kwargs):
+    """``size=`` among a ``*size`` factory's keywords (Python cannot name both); nothing else is allowed."""
+    size = kwargs.pop("size", None)
+    if kwargs:
+        raise TypeError(f"{name}() got an unexpected keyword argument '{next(iter(kwargs))}'")
+    return size
 
 
 def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
-          memory_format=None):
+          memory_format=None, **kwargs):
     """Return a tensor of the given size (ember fills it with zeros, so it is never garbage)."""
+    shape = _sized("empty", size, _size_kw("empty", kwargs))
     if out is not None:  # as out.resize_(size): the old values stay in place, new room is zeros
-        shape = _size_args(size)
         data, size = out._data, math.prod(shape)
         if data.shape != shape:
             if data.size >= size and data.flags.c_contiguous:
@@ -212,11 +347,11 @@ def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=F
                 out._data = flat.reshape(shape)
             out._bump_version()
         return out
-    return _filled(size, 0, dtype, requires_grad, device)
+    return _filled(shape, 0, dtype, requires_grad, device)
 
 
 def _fill_dtype(fill_value):
-    if isinstance(fill_value, (bool, np.bool_)):
+    if isinstance(fill_value, bool):  # not NumPy's bool, which PyTorch reads as a float
         return _dtype.bool
     if isinstance(fill_value, numbers.Integral):
         return _dtype.int64
@@ -228,9 +363,37 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, re
     """Return a tensor of ``size`` filled with ``fill_value`` (dtype inferred from the value)."""
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
-    dtype = _out_dtype(dtype, out)
-    return _into(_filled((size,) if isinstance(size, (tuple, list)) else (size,), fill_value,
-                         dtype or _fill_dtype(fill_value), requires_grad, device), out)
+    if not isinstance(size, (tuple, list)):
+        raise TypeError(f"full(): argument 'size' (position 1) must be tuple of ints, not {_type_name(size)}")
+    dtype = _out_dtype(dtype, out) or _fill_dtype(fill_value)
+    value = _fill_scalar(fill_value, _np_dtype(dtype))
+    return _into(_filled(_size_args((size,), "full"), value, dtype, requires_grad, device), out)
+
+
+_C_TYPE_NAMES = {"int64": "int64_t", "int32": "int", "int16": "int16_t", "int8": "int8_t", "uint8": "uint8_t",
+                 "float32": "float", "float64": "double"}
+
+
+def _fill_scalar(value, np_dtype):
+    """``value`` converted to ``np_dtype`` as PyTorch's checked scalar conversion does: integers wrap
+    into unsigned types down to -max, floats truncate toward zero, and a value out of range (NaN or
+    inf into integers, a finite double beyond float32) raises."""
+    if np_dtype.kind == "b" or isinstance(value, (bool, np.bool_)) or np_dtype == np.float16:
+        return value
+    if np_dtype.kind in "iu":
+        info = np.iinfo(np_dtype)
+        if isinstance(value, (int, np.integer)):
+            low = -info.max if np_dtype.kind == "u" else info.min
+            if low <= value <= info.max:
+                return np.array(int(value)).astype(np_dtype)
+        elif isinstance(value, (float, np.floating)) and math.isfinite(value) and info.min <= value <= info.max:
+            return np.array(int(value)).astype(np_dtype)
+        elif not isinstance(value, (float, np.floating)):
+            return value
+    elif not isinstance(value, (float, np.floating)) or not math.isfinite(value) or \
+            np_dtype != np.float32 or abs(value) <= np.finfo(np.float32).max:
+        return value
+    raise RuntimeError(f"value cannot be converted to type {_C_TYPE_NAMES[np_dtype.name]} without overflow")
 
 
 def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
@@ -243,12 +406,16 @@ def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_g
     return _into(_finish(array, requires_grad, device), out)
 
 
+def _c_num(x):
+    """A number as C++'s ostream prints it in PyTorch's messages (``-1``, ``0.5``, ``inf``)."""
+    return f"{x:g}" if isinstance(x, float) else str(x)
+
+
 def _arange_values(start, end, step, dtype):
     """arange's values as an ndarray of ``dtype``, with PyTorch's size rule for each dtype."""
     if dtype.is_floating_point:
         size = math.ceil((float(end) - float(start)) / float(step))
-        # PyTorch computes start + i * step in double, then rounds to the dtype
-        return (float(start) + np.arange(size, dtype=np.float64) * float(step)).astype(dtype.numpy_dtype)
+        return _arange_float(float(start), float(step), size, dtype.numpy_dtype)
     # integer dtypes truncate the ends and step first; int64 counts in integers, the others in double
     xstart, xend, xstep = int(start), int(end), int(step)
     if dtype is _dtype.int64:
@@ -268,13 +435,19 @@ def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
         start, end = 0, start
     vals = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
     start, end, step = vals
-    if step == 0:
-        raise RuntimeError("step must be nonzero")
-    if (step > 0 and start > end) or (step < 0 and start < end):
-        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     dtype = _out_dtype(dtype, out)
     if dtype is None:
         dtype = get_default_dtype() if any(isinstance(v, float) for v in vals) else _dtype.int64
+    if dtype is _dtype.bool:
+        raise NotImplementedError('"arange_cpu" not implemented for \'Bool\'')
+    if not (step > 0 or step < 0):  # NaN too
+        raise RuntimeError("step must be nonzero")
+    if not (math.isfinite(start) and math.isfinite(end)):
+        raise RuntimeError(f"unsupported range: {_c_num(start)} -> {_c_num(end)}")
+    if (step > 0 and start > end) or (step < 0 and start < end):
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
+    if abs((end - start) / step) > 2 ** 63:
+        raise RuntimeError("invalid size, possible overflow?")
     values = _arange_values(start, end, step, dtype)
     if out is not None and out._data.size != values.size:
         import warnings
@@ -290,14 +463,18 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
     np_dtype = _np_dtype(_out_dtype(dtype, out))
-    if steps == 1:
-        return _into(_finish(np.array([start], dtype=np_dtype), requires_grad, device), out, keep_shape=True)
+    if steps <= 1:  # no kernel runs: nothing, or start filled in (a checked conversion)
+        values = np.full(steps, _fill_scalar(start, np_dtype) if steps else 0, dtype=np_dtype)
+        return _into(_finish(values, requires_grad, device), out, keep_shape=True)
+    if np_dtype == np.bool_:
+        raise NotImplementedError('"linspace_cpu" not implemented for \'Bool\'')
     if np_dtype.kind == "f":
         # as PyTorch: the ends rounded to the dtype, the step divided in the dtype, each value in double
         start, end = float(np_dtype.type(start)), float(np_dtype.type(end))
         step = float((np_dtype.type(end) - np_dtype.type(start)) / np_dtype.type(max(steps - 1, 1)))
     else:
-        start, end = int(start), int(end)   # integer ends are truncated first, the step is a double
+        # integer ends are converted to the dtype first (truncated, wrapped into unsigned), the step is a double
+        start, end = (int(_fill_scalar(v, np_dtype)) for v in (start, end))
         step = (end - start) / max(steps - 1, 1)
     i = np.arange(steps, dtype=np.float64)
     half = steps // 2
@@ -306,9 +483,29 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
     n_back = steps - 1 - i
     if np_dtype == np.float64:
         values = np.where(i < half, _fma(i, step, start), _fma(n_back, -step, end))
+    elif np_dtype == np.float16:  # PyTorch's half kernel rounds every product and sum to half
+        h, hs = np.float16(step), np.float16
+        values = np.where(i < half, hs(start) + i.astype(hs) * h, hs(end) - n_back.astype(hs) * h)
     else:
         values = np.where(i < half, start + i * step, end - n_back * step)
     return _into(_finish(values.astype(np_dtype), requires_grad, device), out, keep_shape=True)
+
+
+_ARANGE_LANES = {np.dtype(np.float64): 4, np.dtype(np.float32): 8, np.dtype(np.float16): 16}
+
+
+def _arange_float(start, step, size, np_dtype):
+    """Floating arange values exactly as PyTorch's CPU kernel computes them: in vectors of ``lanes``
+    (AVX2), each vector's base ``start + step * i0`` rounded to the dtype and its lanes ``base + j * step``
+    in double; a tail shorter than two vectors takes ``start + step * i`` in double (all fused)."""
+    lanes = _ARANGE_LANES.get(np_dtype, 1)
+    i = np.arange(size, dtype=np.float64)
+    j = i % lanes
+    base = _fma(i - j, step, start).astype(np_dtype).astype(np.float64)
+    values = _fma(j, step, base)
+    tail = size - size % (2 * lanes)
+    values[tail:] = _fma(i[tail:], step, start)
+    return values.astype(np_dtype)
 
 
 def _fma(a, b, c):
@@ -330,14 +527,53 @@ def _fma(a, b, c):
 def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None,
              requires_grad=False):
     """Return ``steps`` values spaced evenly on a log scale from ``base**start`` to ``base**end``."""
-    exps = linspace(start, end, steps, dtype=_dtype.float64)._data
-    values = (base ** exps).astype(_np_dtype(_out_dtype(dtype, out)))
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    np_dtype = _np_dtype(_out_dtype(dtype, out))
+    if np_dtype == np.bool_ and steps > 1:
+        raise NotImplementedError('"logspace_cpu" not implemented for \'Bool\'')
+    # as PyTorch's kernel: the ends converted to the dtype (integers truncate), their difference taken
+    # in the dtype and divided in double, the first half counted up from start, the rest down from end
+    if steps <= 1:  # nothing converted: no values, or the one value base ** start
+        first = last = float(start)
+        step = 0.0
+    elif np_dtype.kind in "iu":
+        first, last = (int(_fill_scalar(v, np_dtype)) for v in (start, end))
+        step = (last - first) / max(steps - 1, 1)
+    else:
+        first, last = np_dtype.type(start), np_dtype.type(end)
+        step = float(last - first) / max(steps - 1, 1)
+    i = np.arange(steps, dtype=np.float64)
+    with np.errstate(over="ignore"):
+        exps = np.where(i < steps // 2, float(first) + step * i, float(last) - step * (steps - 1 - i))
+        if steps == 1:  # a single value is base ** start, unconverted
+            exps = np.array([float(start)])
+        # libm's pow, as PyTorch's std::pow (NumPy's vectorised power differs in the last bit)
+        values = np.fromiter(map(math.pow, itertools.repeat(float(base)), exps.tolist()), np.float64,
+                             steps).astype(np_dtype)
     return _into(_finish(values, requires_grad, device), out, keep_shape=True)
 
 
+def _like_np_dtype(input, dtype):
+    return input._data.dtype if dtype is None else _np_dtype(dtype)
+
+
 def _like(input, value, dtype, requires_grad, device):
-    np_dtype = input._data.dtype if dtype is None else _np_dtype(dtype)
-    return _finish(np.full(input._data.shape, value, dtype=np_dtype), requires_grad, device)
+    """A tensor of ``input``'s shape filled with ``value``; like PyTorch's preserve_format, a dense
+    permuted input (a transpose) gives a result with the same strides."""
+    data = input._data
+    array = np.full_like(data, value, dtype=_like_np_dtype(input, dtype), order="K", subok=False) \
+        if _dense_permuted(data) else np.full(data.shape, value, dtype=_like_np_dtype(input, dtype))
+    return _finish(array, requires_grad, device)
+
+
+def _dense_permuted(data):
+    """Whether a ``*_like`` result takes a layout other than C order: PyTorch's preserve_format keeps
+    the dim order of any non-overlapping input (a transpose, a strided slice of one), made dense."""
+    if data.flags.c_contiguous or data.ndim < 2:
+        return False
+    strides = [st for st, n in zip(data.strides, data.shape) if n > 1]
+    return min(strides, default=1) > 0 and strides != sorted(strides, reverse=True)
 
 
 def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
@@ -358,7 +594,9 @@ def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=Fal
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
               memory_format=None):
     """Return a tensor with the shape of ``input`` filled with ``fill_value``."""
-    return _like(input, fill_value, dtype, requires_grad, device)
+    if isinstance(fill_value, Tensor):
+        fill_value = fill_value.item()
+    return _like(input, _fill_scalar(fill_value, _like_np_dtype(input, dtype)), dtype, requires_grad, device)
 
 
 def _legacy_tensor_new(cls, args, kwargs):

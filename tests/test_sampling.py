@@ -48,7 +48,11 @@ def test_size_argument_forms():
     g, tg = gens(1)
     for size in [(2, 3), [2, 3], ember.Size([2, 3])]:
         same(S.rand(size, generator=g), torch.rand(tuple(size), generator=tg))
-    same(S.rand(generator=g), torch.rand((), generator=tg))
+    with pytest.raises(TypeError, match='missing 1 required positional arguments: "size"'):
+        torch.rand(generator=tg)
+    with pytest.raises(TypeError, match='missing 1 required positional arguments: "size"'):
+        S.rand(generator=g)
+    same(S.rand((), generator=g), torch.rand((), generator=tg))
     same(S.randn(0, generator=g), torch.randn(0, generator=tg))
 
 

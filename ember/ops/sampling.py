@@ -7,7 +7,7 @@ so a seeded program draws exactly the numbers PyTorch draws.
 import numpy as np
 
 from .. import _dtype
-from .._creation import _finish, _np_dtype, _size_args
+from .._creation import _dense_permuted, _finish, _np_dtype, _size_args, _size_kw, _sized
 from .._tensor import Tensor
 from ..autograd.grad_mode import is_grad_enabled
 from ..random import default_generator
@@ -45,18 +45,22 @@ def _like_dtype(input, dtype):
 
 # ------------------------------------------------------------------------------- creation
 
-def rand(*size, generator=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+def rand(*size, generator=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
+         **kwargs):
     """Returns a tensor filled with random numbers from a uniform distribution on the interval [0, 1)."""
+    shape = _sized("rand", size, _size_kw("rand", kwargs))
     np_dtype = _np_dtype(dtype)
     _check_float(np_dtype, "check_uniform_bounds")
-    return _finish(_gen(generator)._uniform(_size_args(size), np_dtype), requires_grad, device)
+    return _finish(_gen(generator)._uniform(shape, np_dtype), requires_grad, device)
 
 
-def randn(*size, generator=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+def randn(*size, generator=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
+          **kwargs):
     """Returns a tensor filled with random numbers from a normal distribution with mean 0 and variance 1."""
+    shape = _sized("randn", size, _size_kw("randn", kwargs))
     np_dtype = _np_dtype(dtype)
     _check_float(np_dtype, "normal_kernel_cpu")
-    return _finish(_gen(generator)._normal(_size_args(size), np_dtype), requires_grad, device)
+    return _finish(_gen(generator)._normal(shape, np_dtype), requires_grad, device)
 
 
 def _check_from_to(low, high):
@@ -125,15 +129,29 @@ def rand_like(input, *, dtype=None, layout=None, device=None, requires_grad=Fals
               generator=None):
     """Returns a tensor with the same size as input filled with random numbers from a uniform distribution
     on the interval [0, 1)."""
-    return rand(input.shape, generator=generator, dtype=_dtype.from_numpy(_like_dtype(input, dtype)),
-                device=device, requires_grad=requires_grad)
+    np_dtype = _like_dtype(input, dtype)
+    _check_float(np_dtype, "check_uniform_bounds")
+    gen = _gen(generator)
+    return _finish(_like_draw(input, lambda shape: gen._uniform(shape, np_dtype)), requires_grad, device)
 
 
 def randn_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None,
                generator=None):
     """Returns a tensor with the same size as input filled with random numbers from a standard normal."""
-    return randn(input.shape, generator=generator, dtype=_dtype.from_numpy(_like_dtype(input, dtype)),
-                 device=device, requires_grad=requires_grad)
+    np_dtype = _like_dtype(input, dtype)
+    _check_float(np_dtype, "normal_kernel_cpu")
+    gen = _gen(generator)
+    return _finish(_like_draw(input, lambda shape: gen._normal(shape, np_dtype)), requires_grad, device)
+
+
+def _like_draw(input, draw):
+    """``draw(shape)`` laid out as PyTorch's preserve_format lays out a ``*_like`` result: a transposed
+    input gives a transposed result, filled in its memory order."""
+    data = input._data
+    if not _dense_permuted(data):
+        return draw(data.shape)
+    order = _memory_order(data)
+    return draw(tuple(data.shape[i] for i in order)).transpose(np.argsort(order))
 
 
 def randint_like(input, *args, low=None, high=None, dtype=None, layout=None, device=None, requires_grad=False,
