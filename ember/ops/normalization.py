@@ -8,6 +8,7 @@ import numpy as np
 from .._tensor import Tensor, _wrap
 from ._op import Op, Samples, apply, apply_unary
 from .linalg import needs_grad
+from .shape import t as _t
 
 
 def _stats(x, dims, eps):
@@ -470,22 +471,22 @@ class LinearBatchedNoBias(_LinearFused):
 
 def linear(input, weight, bias=None):
     """Return ``input @ weight.T + bias``."""
-    if input.shape[-1] != weight.shape[-1] if input.ndim else True:
+    x = input._data
+    if x.shape[-1] != weight._data.shape[-1] if x.ndim else True:
         rows = int(np.prod(input.shape[:-1])) if input.ndim > 1 else 1
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{input.shape[-1] if input.ndim else 1}"
                            f" and {weight.shape[-1]}x{weight.shape[0]})")
-    if input._data.dtype != weight._data.dtype:
+    if x.dtype != weight._data.dtype:
         from .linalg import _tname
         raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {_tname(input).capitalize()} and "
                            f"{_tname(weight).capitalize()}")
-    if input.ndim == 2:
-        from .shape import t
+    if x.ndim == 2:
         if bias is not None:
-            return apply(Linear, (bias, input, t(weight)))
-        return apply(LinearNoBias, (input, t(weight)))
+            return apply(Linear, (bias, input, _t(weight)))
+        return apply(LinearNoBias, (input, _t(weight)))
     if bias is not None:
         return apply(LinearBatched, (input, weight, bias))
-    if input.ndim == 1:
+    if x.ndim == 1:
         from .linalg import matmul
         return matmul(weight, input)
     return apply(LinearBatchedNoBias, (input, weight))
