@@ -154,6 +154,76 @@ class Tensor:
         """Return False: ember has no complex dtypes."""
         return False
 
+    # a real tensor is its own conjugate: these return it as is (PyTorch returns the same object)
+    def conj(self): return self
+    def resolve_conj(self): return self
+    def resolve_neg(self): return self
+    def is_conj(self): return False
+    def is_neg(self): return False
+
+    @property
+    def real(self):
+        return self
+
+    @property
+    def imag(self):
+        raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
+
+    def is_signed(self):
+        """Return True if the dtype is signed (floating point or a signed integer)."""
+        return self._data.dtype.kind in "fi"
+
+    def is_nonzero(self):
+        """Return whether the single value of a one-element tensor is nonzero."""
+        n = self._data.size
+        if n != 1:
+            raise RuntimeError(f"Boolean value of Tensor with {'no values' if n == 0 else 'more than one value'} "
+                               f"is ambiguous")
+        return bool(self._data.reshape(()))
+
+    def is_same_size(self, other):
+        """Return True if ``other`` has the same shape."""
+        if not isinstance(other, Tensor):
+            raise TypeError(f"is_same_size(): argument 'other' (position 1) must be Tensor, not "
+                            f"{type(other).__name__}")
+        return self._data.shape == other._data.shape
+
+    def is_set_to(self, tensor):
+        """Return True if ``tensor`` views the same memory with the same size and strides."""
+        if not isinstance(tensor, Tensor):
+            raise TypeError(f"is_set_to(): argument 'tensor' (position 1) must be Tensor, not "
+                            f"{type(tensor).__name__}")
+        a, b = self._data, tensor._data
+        return (a.__array_interface__["data"][0] == b.__array_interface__["data"][0] and a.shape == b.shape
+                and self.stride() == tensor.stride() and a.dtype == b.dtype)
+
+    is_cpu = True
+
+    def get_device(self):
+        """Return the device index: -1 for a CPU tensor."""
+        return -1
+
+    def dim_order(self):
+        """Return the dimensions ordered from outermost to innermost in memory (by decreasing stride)."""
+        strides = self.stride()
+        return tuple(sorted(range(len(strides)), key=lambda d: -strides[d]))
+
+    def const_data_ptr(self):
+        """Return the address of the first element (read-only access)."""
+        return self._data.__array_interface__["data"][0]
+
+    def is_shared(self):
+        """Return False: ember tensors live in process memory, never in shared memory."""
+        return False
+
+    def is_pinned(self):
+        """Return False: a CPU-only build has no pinned memory."""
+        return False
+
+    def pin_memory(self, device=None):
+        """Raise PyTorch's error: pinning needs an accelerator, and ember has none."""
+        raise RuntimeError("Cannot access accelerator device when none is available.")
+
     def _wrap_dim(self, dim, ndim=None):
         ndim = self._data.ndim if ndim is None else ndim
         bound = max(ndim, 1)
@@ -547,6 +617,13 @@ class Tensor:
     def bitwise_xor(self, other): return _ew.bitwise_xor(self, other)
     def bitwise_left_shift(self, other): return _ew.bitwise_left_shift(self, other)
     def bitwise_right_shift(self, other): return _ew.bitwise_right_shift(self, other)
+    def hardshrink(self, lambd=0.5): return _act.hardshrink(self, lambd)
+    def prelu(self, weight): return _act.prelu(self, weight)
+    def positive(self):
+        """Return this tensor (unary ``+``); refused for bool, as PyTorch does."""
+        if self._data.dtype.kind == "b":
+            raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+        return self
 
     # casts
     def to(self, *args, **kwargs): return _ew.to(self, *args, **kwargs)
@@ -658,6 +735,13 @@ class Tensor:
     def tril(self, diagonal=0): return _shape.tril(self, diagonal)
     def triu(self, diagonal=0): return _shape.triu(self, diagonal)
     def unfold(self, dimension, size, step): return _shape.unfold(self, dimension, size, step)
+    def split_with_sizes(self, split_sizes, dim=0): return _shape.split(self, list(split_sizes), dim)
+    def dsplit(self, *sections):
+        """Split a tensor of three or more dimensions depthwise (dim 2), as ``torch.dsplit``."""
+        if self._data.ndim < 3:
+            raise RuntimeError(f"torch.dsplit requires a tensor with at least 3 dimension, but got a tensor with "
+                               f"{self._data.ndim} dimensions!")
+        return _misc._split_even(self, sections[0] if len(sections) == 1 else list(sections), 2, "dsplit")
 
     # indexing
     def gather(self, dim, index): return _idx.gather(self, dim, index)
@@ -689,18 +773,38 @@ class Tensor:
         return _la.baddbmm(self, batch1, batch2, beta=beta, alpha=alpha)
     def addmv(self, mat, vec, *, beta=1, alpha=1): return _la.addmv(self, mat, vec, beta=beta, alpha=alpha)
     def trace(self): return _la.trace(self)
+    def vdot(self, other): return _la.vdot(self, other)
+    def adjoint(self):
+        """Return the conjugate transpose of the last two dimensions (a view; the transpose for real tensors)."""
+        if self._data.ndim == 0:
+            warnings.warn("adjoint() is deprecated on 0-D tensors. Consider using x.conj().", UserWarning, stacklevel=2)
+            return self
+        if self._data.ndim == 1:
+            raise RuntimeError("tensor.adjoint() is only supported on matrices or batches of matrices. Got 1-D tensor.")
+        return _shape.transpose(self, -2, -1)
+    def svd(self, some=True, compute_uv=True):
+        from . import linalg
+        return linalg._svd_legacy(self, some, compute_uv)
+    def qr(self, some=True):
+        from . import linalg
+        return linalg._qr_legacy(self, some)
 
     # in place (recorded in the graph; they bump the version counter)
     def add_(self, other, *, alpha=1): return _inplace.add_(self, other, alpha=alpha)
     def sub_(self, other, *, alpha=1): return _inplace.sub_(self, other, alpha=alpha)
+    subtract_ = sub_
     def mul_(self, other): return _inplace.mul_(self, other)
+    multiply_ = mul_
     def div_(self, other, *, rounding_mode=None): return _inplace.div_(self, other, rounding_mode=rounding_mode)
+    divide_ = true_divide_ = div_
     def pow_(self, exponent): return _inplace.pow_(self, exponent)
     def neg_(self): return _inplace.neg_(self)
+    negative_ = neg_
     def exp_(self): return _inplace.exp_(self)
     def log_(self): return _inplace.log_(self)
     def sqrt_(self): return _inplace.sqrt_(self)
     def abs_(self): return _inplace.abs_(self)
+    absolute_ = abs_
     def sin_(self): return _inplace.sin_(self)
     def cos_(self): return _inplace.cos_(self)
     def tanh_(self): return _inplace.tanh_(self)
@@ -737,6 +841,64 @@ class Tensor:
     def squeeze_(self, dim=None): return _shape.squeeze_(self, dim)
     def t_(self): return _shape.t_(self)
     def transpose_(self, dim0, dim1): return _shape.transpose_(self, dim0, dim1)
+    swapaxes_ = swapdims_ = transpose_
+    def acos_(self): return _inplace.acos_(self)
+    arccos_ = acos_
+    def asin_(self): return _inplace.asin_(self)
+    arcsin_ = asin_
+    def atan_(self): return _inplace.atan_(self)
+    arctan_ = atan_
+    def atan2_(self, other): return _inplace.atan2_(self, other)
+    arctan2_ = atan2_
+    def tan_(self): return _inplace.tan_(self)
+    def sinh_(self): return _inplace.sinh_(self)
+    def cosh_(self): return _inplace.cosh_(self)
+    def asinh_(self): return _inplace.asinh_(self)
+    arcsinh_ = asinh_
+    def acosh_(self): return _inplace.acosh_(self)
+    arccosh_ = acosh_
+    def atanh_(self): return _inplace.atanh_(self)
+    arctanh_ = atanh_
+    def log2_(self): return _inplace.log2_(self)
+    def log10_(self): return _inplace.log10_(self)
+    def log1p_(self): return _inplace.log1p_(self)
+    def exp2_(self): return _inplace.exp2_(self)
+    def expm1_(self): return _inplace.expm1_(self)
+    def erfc_(self): return _inplace.erfc_(self)
+    def erfinv_(self): return _inplace.erfinv_(self)
+    def frac_(self): return _inplace.frac_(self)
+    def sgn_(self): return _inplace.sgn_(self)
+    def deg2rad_(self): return _inplace.deg2rad_(self)
+    def rad2deg_(self): return _inplace.rad2deg_(self)
+    def hypot_(self, other): return _inplace.hypot_(self, other)
+    def xlogy_(self, other): return _inplace.xlogy_(self, other)
+    def float_power_(self, exponent): return _inplace.float_power_(self, exponent)
+    def eq_(self, other): return _inplace.eq_(self, other)
+    def ne_(self, other): return _inplace.ne_(self, other)
+    not_equal_ = ne_
+    def lt_(self, other): return _inplace.lt_(self, other)
+    less_ = lt_
+    def le_(self, other): return _inplace.le_(self, other)
+    less_equal_ = le_
+    def gt_(self, other): return _inplace.gt_(self, other)
+    greater_ = gt_
+    def ge_(self, other): return _inplace.ge_(self, other)
+    greater_equal_ = ge_
+    def logical_not_(self): return _inplace.logical_not_(self)
+    def logical_and_(self, other): return _inplace.logical_and_(self, other)
+    def logical_or_(self, other): return _inplace.logical_or_(self, other)
+    def logical_xor_(self, other): return _inplace.logical_xor_(self, other)
+    def bitwise_not_(self): return _inplace.bitwise_not_(self)
+    def bitwise_left_shift_(self, other): return _inplace.bitwise_left_shift_(self, other)
+    def bitwise_right_shift_(self, other): return _inplace.bitwise_right_shift_(self, other)
+    def cumsum_(self, dim, *, dtype=None): return _inplace.cumsum_(self, dim, dtype=dtype)
+    def cumprod_(self, dim, *, dtype=None): return _inplace.cumprod_(self, dim, dtype=dtype)
+    def addmm_(self, mat1, mat2, *, beta=1, alpha=1): return _inplace.addmm_(self, mat1, mat2, beta=beta, alpha=alpha)
+    def addmv_(self, mat, vec, *, beta=1, alpha=1): return _inplace.addmv_(self, mat, vec, beta=beta, alpha=alpha)
+    def baddbmm_(self, batch1, batch2, *, beta=1, alpha=1):
+        return _inplace.baddbmm_(self, batch1, batch2, beta=beta, alpha=alpha)
+    def scatter_reduce_(self, dim, index, src, reduce, *, include_self=True):
+        return _inplace.scatter_reduce_(self, dim, index, src, reduce, include_self=include_self)
 
     # misc functions (ember/ops/misc.py) and linear algebra (ember/ops/linalg_decomp.py)
     def diff(self, n=1, dim=-1, prepend=None, append=None): return _misc.diff(self, n, dim, prepend, append)
@@ -848,11 +1010,40 @@ class Tensor:
     def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
         return _creation.empty(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
 
+    def new(self, *args, **kwargs):
+        """Legacy constructor: a tensor of this dtype from sizes (zero-filled), a sequence, or a tensor."""
+        if set(kwargs) - {"device"}:
+            raise TypeError(f"new() received an invalid combination of arguments - got "
+                            f"({', '.join(f'{k}={type(v).__name__}' for k, v in kwargs.items())}, )")
+        np_dtype = self._data.dtype
+        if not args:
+            return _wrap(np.zeros((0,), np_dtype))
+        first = args[0]
+        if isinstance(first, Size) or all(isinstance(a, (int, np.integer)) and not isinstance(a, bool) for a in args):
+            shape = tuple(first) if isinstance(first, Size) else tuple(args)
+            if any(d < 0 for d in shape):
+                raise RuntimeError(f"Trying to create tensor with negative dimension {min(shape)}: {list(shape)}")
+            return _wrap(np.zeros(shape, np_dtype))
+        if isinstance(first, Tensor):
+            if first._data.dtype != np_dtype:
+                raise TypeError(f"expected {_tensor_options(np_dtype)} (got {_tensor_options(first._data.dtype)})")
+            return _idx.getitem(first, Ellipsis)  # an alias of the tensor (AliasBackward0)
+        if isinstance(first, (float, bool, complex)):
+            raise TypeError(f"new(): data must be a sequence (got {type(first).__name__})")
+        return _creation.tensor(first, dtype=self.dtype)
+
 
 def _rebuild(data, requires_grad):
     t = _wrap(data)
     t._requires_grad = requires_grad
     return t
+
+
+def _tensor_options(np_dtype):
+    """PyTorch's printed TensorOptions for a CPU tensor of ``np_dtype`` (in the legacy constructor's errors)."""
+    from .ops._ew_base import CPP_NAMES
+    return (f"TensorOptions(dtype={CPP_NAMES[np_dtype.char]}, device=cpu, layout=Strided, requires_grad=false "
+            f"(default), pinned_memory=false (default), memory_format=(nullopt))")
 
 
 # bound after the class exists: the op modules import Tensor
@@ -868,4 +1059,5 @@ from .ops import reduction as _red  # noqa: E402
 from .ops import shape as _shape  # noqa: E402
 from .ops import misc as _misc  # noqa: E402
 from .ops import linalg_decomp as _lad  # noqa: E402
+from .ops import activation as _act  # noqa: E402
 from . import _creation  # noqa: E402

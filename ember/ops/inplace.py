@@ -13,9 +13,10 @@ import numpy as np
 from .._dtype import can_cast, from_numpy
 from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import _state
-from . import elementwise as _ew
-from ._ew_base import CPP_NAMES, SCALAR_NAMES
-from ._op import Op, apply, broadcast_error
+from . import _ew_unary as _uops, comparison as _cmp, elementwise as _ew, linalg as _la
+from . import reduction as _red
+from ._ew_base import CPP_NAMES, SCALAR_NAMES, check_tensor, not_implemented
+from ._op import Op, apply, apply_unary, broadcast_error
 
 _LEAF_ERROR = "a leaf Variable that requires grad is being used in an in-place operation."
 _VIEW_OF_LEAF_ERROR = "a view of a leaf Variable that requires grad is being used in an in-place operation."
@@ -262,6 +263,396 @@ def addcdiv_(t, tensor1, tensor2, *, value=1):
     return _inplace(_ew.addcdiv, t, tensor1, tensor2, value=value)
 
 
+# ---------------------------------------------------------------- more unary maths
+
+
+def acos_(t):
+    """Replace ``t`` by its arccosine, in place."""
+    return _inplace(_ew.acos, t)
+
+
+def asin_(t):
+    """Replace ``t`` by its arcsine, in place."""
+    return _inplace(_ew.asin, t)
+
+
+def atan_(t):
+    """Replace ``t`` by its arctangent, in place."""
+    return _inplace(_ew.atan, t)
+
+
+def tan_(t):
+    """Replace ``t`` by its tangent, in place."""
+    return _inplace(_ew.tan, t)
+
+
+def sinh_(t):
+    """Replace ``t`` by its hyperbolic sine, in place."""
+    return _inplace(_ew.sinh, t)
+
+
+def cosh_(t):
+    """Replace ``t`` by its hyperbolic cosine, in place."""
+    return _inplace(_ew.cosh, t)
+
+
+class AcoshInplace(_uops.Acosh):
+    """``acosh_``: PyTorch records its own node for the in-place form, whose backward is not implemented."""
+    node_name = "AcoshBackward1"
+    saves = ()
+    samples = None
+
+    def backward(ctx, xp, grad):
+        raise NotImplementedError("the derivative for 'inplace version of acosh' is not implemented.")
+
+
+class AsinhInplace(_uops.Asinh):
+    """``asinh_``: PyTorch records its own node for the in-place form, whose backward is not implemented."""
+    node_name = "AsinhBackward1"
+    saves = ()
+    samples = None
+
+    def backward(ctx, xp, grad):
+        raise NotImplementedError("the derivative for 'inplace version of asinh' is not implemented.")
+
+
+class AtanhInplace(_uops.Atanh):
+    """``atanh_``: PyTorch records its own node for the in-place form, whose backward is not implemented."""
+    node_name = "AtanhBackward1"
+    saves = ()
+    samples = None
+
+    def backward(ctx, xp, grad):
+        raise NotImplementedError("the derivative for 'inplace version of atanh' is not implemented.")
+
+
+def acosh_(t):
+    """Replace ``t`` by its inverse hyperbolic cosine, in place."""
+    _check_leaf(t)
+    return _write_back(t, apply_unary(AcoshInplace, t))
+
+
+def asinh_(t):
+    """Replace ``t`` by its inverse hyperbolic sine, in place."""
+    _check_leaf(t)
+    return _write_back(t, apply_unary(AsinhInplace, t))
+
+
+def atanh_(t):
+    """Replace ``t`` by its inverse hyperbolic tangent, in place."""
+    _check_leaf(t)
+    return _write_back(t, apply_unary(AtanhInplace, t))
+
+
+def log2_(t):
+    """Replace ``t`` by its base-2 logarithm, in place."""
+    return _inplace(_ew.log2, t)
+
+
+def log10_(t):
+    """Replace ``t`` by its base-10 logarithm, in place."""
+    return _inplace(_ew.log10, t)
+
+
+def log1p_(t):
+    """Replace ``t`` by ``log(1 + t)``, in place."""
+    return _inplace(_ew.log1p, t)
+
+
+def exp2_(t):
+    """Replace ``t`` by ``2 ** t``, in place."""
+    return _inplace(_ew.exp2, t)
+
+
+def expm1_(t):
+    """Replace ``t`` by ``exp(t) - 1``, in place."""
+    return _inplace(_ew.expm1, t)
+
+
+def erfc_(t):
+    """Replace ``t`` by its complementary error function, in place."""
+    return _inplace(_ew.erfc, t)
+
+
+def erfinv_(t):
+    """Replace ``t`` by its inverse error function, in place."""
+    return _inplace(_ew.erfinv, t)
+
+
+def frac_(t):
+    """Replace ``t`` by its fractional part, in place."""
+    return _inplace(_ew.frac, t)
+
+
+def sgn_(t):
+    """Replace ``t`` by its sign, in place."""
+    return _inplace(_ew.sgn, t)
+
+
+def deg2rad_(t):
+    """Convert ``t`` from degrees to radians, in place."""
+    from .misc import deg2rad  # misc imports shape, which imports this module
+    return _inplace(deg2rad, t)
+
+
+def rad2deg_(t):
+    """Convert ``t`` from radians to degrees, in place."""
+    from .misc import rad2deg
+    return _inplace(rad2deg, t)
+
+
+def atan2_(t, other):
+    """Replace ``t`` by the arctangent of ``t / other`` (quadrant aware), in place."""
+    return _inplace(_ew.atan2, t, other)
+
+
+def hypot_(t, other):
+    """Replace ``t`` by ``sqrt(t ** 2 + other ** 2)``, in place."""
+    return _inplace(_ew.hypot, t, other)
+
+
+def xlogy_(t, other):
+    """Replace ``t`` by ``t * log(other)`` (0 where ``t`` is 0), in place."""
+    return _inplace(_ew.xlogy, t, other)
+
+
+def float_power_(t, exponent):
+    """Raise ``t`` (which must be float64) to ``exponent`` in double precision, in place."""
+    if t._data.dtype.char != "d":  # the result is double: only a double tensor can hold it
+        raise RuntimeError(f"the base given to float_power_ has dtype {SCALAR_NAMES[t._data.dtype.char]} but the "
+                           f"operation's result requires dtype Double")
+    return _inplace(_ew.float_power, t, exponent)
+
+
+# ---------------------------------------------------------------- bitwise and logical
+
+
+def bitwise_not_(t):
+    """Invert the bits of ``t`` (logical NOT for bool), in place."""
+    if t._data.dtype.kind == "f":
+        raise not_implemented("bitwise_not_cpu", t)
+    return _inplace(_ew.bitwise_not, t)
+
+
+def bitwise_left_shift_(t, other):
+    """In-place ``t <<= other``."""
+    return _inplace(_ew.bitwise_left_shift, t, other)
+
+
+def bitwise_right_shift_(t, other):
+    """In-place ``t >>= other``."""
+    return _inplace(_ew.bitwise_right_shift, t, other)
+
+
+# The logical ops have no derivative: PyTorch neither refuses them on a leaf that requires grad nor
+# records them, so the tensor keeps its grad_fn (only its version moves).
+
+
+def logical_not_(t):
+    """Replace ``t`` by its logical NOT (1 where ``t`` is zero), in place."""
+    return _write_back(t, _ew.logical_not(t))
+
+
+def logical_and_(t, other):
+    """Replace ``t`` by the logical AND of ``t`` and ``other``, in place."""
+    check_tensor("logical_and_", other, position=1)
+    return _write_back(t, _ew.logical_and(t, other))
+
+
+def logical_or_(t, other):
+    """Replace ``t`` by the logical OR of ``t`` and ``other``, in place."""
+    check_tensor("logical_or_", other, position=1)
+    return _write_back(t, _ew.logical_or(t, other))
+
+
+def logical_xor_(t, other):
+    """Replace ``t`` by the logical XOR of ``t`` and ``other``, in place."""
+    check_tensor("logical_xor_", other, position=1)
+    return _write_back(t, _ew.logical_xor(t, other))
+
+
+# ---------------------------------------------------------------- comparisons written in place
+# A comparison is a step function: recorded in place, its node passes back zeros. PyTorch names
+# the node after the overload: ...Backward0 against a number, ...Backward1 against a tensor.
+
+
+class _Compared(Op, node_type=True):
+    """A comparison with a number, already evaluated; the gradient is zero."""
+
+    def forward(ctx, x, result):
+        return result
+
+    def backward(ctx, xp, grad):
+        return (xp.zeros_like(grad),)
+
+
+class _ComparedTensor(Op, node_type=True):
+    """A comparison with a tensor, already evaluated; both gradients are zero."""
+
+    def forward(ctx, x, y, result):
+        return result
+
+    def backward(ctx, xp, grad):
+        zero = xp.zeros_like(grad)
+        return zero, zero
+
+
+class EqScalar(_Compared):
+    """``eq_`` with a number."""
+    node_name = "EqBackward0"
+
+
+class NeScalar(_Compared):
+    """``ne_`` with a number."""
+    node_name = "NeBackward0"
+
+
+class LtScalar(_Compared):
+    """``lt_`` with a number."""
+    node_name = "LtBackward0"
+
+
+class LeScalar(_Compared):
+    """``le_`` with a number."""
+    node_name = "LeBackward0"
+
+
+class GtScalar(_Compared):
+    """``gt_`` with a number."""
+    node_name = "GtBackward0"
+
+
+class GeScalar(_Compared):
+    """``ge_`` with a number."""
+    node_name = "GeBackward0"
+
+
+class EqTensor(_ComparedTensor):
+    """``eq_`` with a tensor."""
+    node_name = "EqBackward1"
+
+
+class NeTensor(_ComparedTensor):
+    """``ne_`` with a tensor."""
+    node_name = "NeBackward1"
+
+
+class LtTensor(_ComparedTensor):
+    """``lt_`` with a tensor."""
+    node_name = "LtBackward1"
+
+
+class LeTensor(_ComparedTensor):
+    """``le_`` with a tensor."""
+    node_name = "LeBackward1"
+
+
+class GtTensor(_ComparedTensor):
+    """``gt_`` with a tensor."""
+    node_name = "GtBackward1"
+
+
+class GeTensor(_ComparedTensor):
+    """``ge_`` with a tensor."""
+    node_name = "GeBackward1"
+
+
+def _compare_(compare, scalar_node, tensor_node, t, other):
+    _check_leaf(t)
+    result = compare(t, other)
+    if isinstance(other, Tensor):
+        if _records(t, other):
+            result = apply(tensor_node, (t, other), result._data)
+    elif _records(t):
+        result = apply(scalar_node, (t,), result._data)
+    return _write_back(t, result)
+
+
+def eq_(t, other):
+    """Replace ``t`` by ``t == other`` (1 or 0 in ``t``'s dtype), in place."""
+    return _compare_(_cmp.eq, EqScalar, EqTensor, t, other)
+
+
+def ne_(t, other):
+    """Replace ``t`` by ``t != other`` (1 or 0 in ``t``'s dtype), in place."""
+    return _compare_(_cmp.ne, NeScalar, NeTensor, t, other)
+
+
+def lt_(t, other):
+    """Replace ``t`` by ``t < other`` (1 or 0 in ``t``'s dtype), in place."""
+    return _compare_(_cmp.lt, LtScalar, LtTensor, t, other)
+
+
+def le_(t, other):
+    """Replace ``t`` by ``t <= other`` (1 or 0 in ``t``'s dtype), in place."""
+    return _compare_(_cmp.le, LeScalar, LeTensor, t, other)
+
+
+def gt_(t, other):
+    """Replace ``t`` by ``t > other`` (1 or 0 in ``t``'s dtype), in place."""
+    return _compare_(_cmp.gt, GtScalar, GtTensor, t, other)
+
+
+def ge_(t, other):
+    """Replace ``t`` by ``t >= other`` (1 or 0 in ``t``'s dtype), in place."""
+    return _compare_(_cmp.ge, GeScalar, GeTensor, t, other)
+
+
+# ---------------------------------------------------------------- scans and matrix products
+
+
+def _check_scan_dtype(t, dtype):
+    if dtype is not None and dtype.numpy_dtype != t._data.dtype:
+        raise RuntimeError(f"Bad in-place call: input tensor dtype {CPP_NAMES[t._data.dtype.char]} and output "
+                           f"tensor dtype {CPP_NAMES[dtype.numpy_dtype.char]} should match")
+
+
+def cumsum_(t, dim, *, dtype=None):
+    """Replace ``t`` by its cumulative sum along ``dim``, in place."""
+    _check_leaf(t)
+    _check_scan_dtype(t, dtype)
+    return _write_back(t, _red.cumsum(t, dim))
+
+
+def cumprod_(t, dim, *, dtype=None):
+    """Replace ``t`` by its cumulative product along ``dim``, in place."""
+    _check_leaf(t)
+    _check_scan_dtype(t, dtype)
+    return _write_back(t, _red.cumprod(t, dim))
+
+
+def _same_size(t, result):
+    """The matrix products' in-place forms never broadcast ``t``: PyTorch's error when it would."""
+    if result._data.shape != t._data.shape:
+        raise RuntimeError(f"Bad in-place call: input tensor size {list(t._data.shape)} and output tensor size "
+                           f"{list(result._data.shape)} should match")
+    return _write_back(t, result)
+
+
+def addmm_(t, mat1, mat2, *, beta=1, alpha=1):
+    """In-place ``t = beta * t + alpha * (mat1 @ mat2)``."""
+    _check_leaf(t)
+    return _same_size(t, _la.addmm(t, mat1, mat2, beta=beta, alpha=alpha))
+
+
+def addmv_(t, mat, vec, *, beta=1, alpha=1):
+    """In-place ``t = beta * t + alpha * (mat @ vec)``."""
+    _check_leaf(t)
+    return _same_size(t, _la.addmv(t, mat, vec, beta=beta, alpha=alpha))
+
+
+def baddbmm_(t, batch1, batch2, *, beta=1, alpha=1):
+    """In-place ``t = beta * t + alpha * (batch1 @ batch2)``, batched."""
+    _check_leaf(t)
+    return _same_size(t, _la.baddbmm(t, batch1, batch2, beta=beta, alpha=alpha))
+
+
+def scatter_reduce_(t, dim, index, src, reduce, *, include_self=True):
+    """Reduce ``src`` into ``t`` at ``index`` along ``dim`` with ``reduce``, in place."""
+    from .misc import scatter_reduce
+    return _inplace(scatter_reduce, t, dim, index, src, reduce, include_self=include_self)
+
+
 # ---------------------------------------------------------------- fills and copies
 
 
@@ -421,4 +812,5 @@ def transpose_(t, dim0, dim1):
     return impl(t, dim0, dim1)
 
 
-OPS = (Fill, FillTensor, Zero, Copy)
+OPS = (Fill, FillTensor, Zero, Copy, AcoshInplace, AsinhInplace, AtanhInplace, EqScalar, NeScalar, LtScalar, LeScalar,
+       GtScalar, GeScalar, EqTensor, NeTensor, LtTensor, LeTensor, GtTensor, GeTensor)
