@@ -156,6 +156,7 @@ class Tensor:
 
     # a real tensor is its own conjugate: these return it as is (PyTorch returns the same object)
     def conj(self): return self
+    def conj_physical(self): return self
     def resolve_conj(self): return self
     def resolve_neg(self): return self
     def is_conj(self): return False
@@ -218,6 +219,10 @@ class Tensor:
 
     def is_pinned(self):
         """Return False: a CPU-only build has no pinned memory."""
+        return False
+
+    def is_distributed(self):
+        """Return False: a tensor is never spread over several processes."""
         return False
 
     def pin_memory(self, device=None):
@@ -756,6 +761,14 @@ class Tensor:
     def index_put(self, indices, values, accumulate=False): return _idx.index_put(self, indices, values, accumulate)
     def nonzero(self, *, as_tuple=False): return _idx.nonzero(self, as_tuple=as_tuple)
     def take(self, index): return _idx.take(self, index)
+    def nonzero_static(self, *, size, fill_value=-1):
+        """Return ``nonzero()``'s indices cut or padded with ``fill_value`` to exactly ``size`` rows."""
+        if size < 0:
+            raise RuntimeError("nonzero_static: 'size' must be an non-negative integer")
+        found = np.argwhere(self._data)[:size]
+        out = np.full((size, self._data.ndim), fill_value, np.int64)
+        out[:len(found)] = found
+        return _wrap(out)
     def masked_scatter(self, mask, source): return _idx.masked_scatter(self, mask, source)
     def masked_scatter_(self, mask, source): return _idx.masked_scatter_(self, mask, source)
 
@@ -842,6 +855,7 @@ class Tensor:
     def t_(self): return _shape.t_(self)
     def transpose_(self, dim0, dim1): return _shape.transpose_(self, dim0, dim1)
     swapaxes_ = swapdims_ = transpose_
+    def conj_physical_(self): return _inplace.conj_physical_(self)
     def acos_(self): return _inplace.acos_(self)
     arccos_ = acos_
     def asin_(self): return _inplace.asin_(self)
@@ -934,6 +948,12 @@ class Tensor:
     def map_(self, tensor, callable): return _misc.map_(self, tensor, callable)
     def as_strided(self, size, stride, storage_offset=None): return _misc.as_strided(self, size, stride, storage_offset)
     def resize_(self, *sizes, memory_format=None): return _misc.resize_(self, *sizes)
+    def resize_as_(self, the_template, memory_format=None):
+        """Resize this tensor to the shape of ``the_template``, in place."""
+        if not isinstance(the_template, Tensor):
+            raise TypeError(f"resize_as_(): argument 'the_template' (position 1) must be Tensor, not "
+                            f"{type(the_template).__name__}")
+        return _misc.resize_(self, *the_template._data.shape)
     def fill_diagonal_(self, fill_value, wrap=False): return _misc.fill_diagonal_(self, fill_value, wrap)
     def sign_(self): return _misc.sign_(self)
     def trunc_(self): return _misc.trunc_(self)

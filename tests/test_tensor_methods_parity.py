@@ -537,3 +537,44 @@ def test_new_tensor_alias_shares_version_and_gradient():
         (y * 3).sum().backward()
         return y, x.grad
     _check(run)
+
+
+# ---------------------------------------------------------------- conj_physical, resize_as_, nonzero_static
+
+
+def test_conj_physical():
+    for lib in LIBS:
+        x = lib.tensor([1.0, -2.0], requires_grad=True)
+        assert x.conj_physical() is x
+
+    def run(lib):
+        x = lib.tensor([1.0, -2.0], requires_grad=True)
+        y = x * 2
+        assert y.conj_physical_() is y
+        (y * lib.tensor([3.0, 4.0])).sum().backward()
+        plain = lib.tensor([1.0, 2.0])
+        plain.conj_physical_()
+        return y, y._version, x.grad, plain, plain._version
+    _check(run)
+    _check(lambda lib: lib.tensor([1.0], requires_grad=True).conj_physical_())
+
+
+@pytest.mark.parametrize("code", [
+    "L.zeros(4).resize_as_(L.ones(2, 2))", "L.zeros(4).resize_as_(3)",
+    "L.zeros(4, requires_grad=True).resize_as_(L.ones(2, 2))", "(lambda t: (t.resize_as_(L.ones(1, 3)), t._version))(L.zeros(4))",
+])
+def test_resize_as_(code):
+    _check(lambda lib: eval(code, {"L": lib}))
+
+
+@pytest.mark.parametrize("code", [
+    "x.nonzero_static(size=8)", "x.nonzero_static(size=2)", "x.nonzero_static(size=0)", "x.nonzero_static(size=-1)",
+    "L.tensor([1, 0, 2]).nonzero_static(size=1, fill_value=5)", "L.tensor(3).nonzero_static(size=2)",
+    "L.zeros(3).nonzero_static(size=2)", "L.tensor([[True, False], [False, True]]).nonzero_static(size=3, fill_value=7)",
+])
+def test_nonzero_static(code):
+    _check(lambda lib: eval(code, {"L": lib, "x": lib.tensor([[0.0, 1.0, 2.0], [3.0, 0.0, 5.0]])}))
+
+
+def test_is_distributed():
+    _check(lambda lib: lib.ones(2).is_distributed())

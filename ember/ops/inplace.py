@@ -51,10 +51,10 @@ def _write_back(t, result):
         raise RuntimeError(_OVERLAP)
     node = result._node
     if node is not None:
-        if t._base is not None and t._base._requires_grad:
-            raise RuntimeError("ember does not support in-place operations that record a gradient on a view of "
-                               "a tensor that requires grad; use the out-of-place operation instead")
         _protect_saved_self(node, t)
+        if t._base is not None:  # written through a view: the base records it (CopySlices), as PyTorch
+            from .indexing import write_through_view
+            return write_through_view(t, result)
     np.copyto(t._data, out, casting="unsafe")
     t._bump_version()
     if node is not None:
@@ -422,6 +422,26 @@ def float_power_(t, exponent):
         raise RuntimeError(f"the base given to float_power_ has dtype {SCALAR_NAMES[t._data.dtype.char]} but the "
                            f"operation's result requires dtype Double")
     return _inplace(_ew.float_power, t, exponent)
+
+
+class ConjPhysical(Op):
+    """``conj_physical_`` of a real tensor: the values stay, the gradient passes through."""
+    node_name = "ConjPhysicalBackward1"
+
+    def forward(ctx, x):
+        return x
+
+    def backward(ctx, xp, grad):
+        return (grad,)
+
+
+def conj_physical_(t):
+    """Conjugate ``t`` in place: a real tensor keeps its values (PyTorch still records the op)."""
+    _check_leaf(t)
+    if _records(t):
+        return _write_back(t, apply(ConjPhysical, (t,)))
+    t._bump_version()
+    return t
 
 
 # ---------------------------------------------------------------- bitwise and logical
@@ -812,5 +832,5 @@ def transpose_(t, dim0, dim1):
     return impl(t, dim0, dim1)
 
 
-OPS = (Fill, FillTensor, Zero, Copy, AcoshInplace, AsinhInplace, AtanhInplace, EqScalar, NeScalar, LtScalar, LeScalar,
+OPS = (Fill, FillTensor, Zero, Copy, ConjPhysical, AcoshInplace, AsinhInplace, AtanhInplace, EqScalar, NeScalar, LtScalar, LeScalar,
        GtScalar, GeScalar, EqTensor, NeTensor, LtTensor, LeTensor, GtTensor, GeTensor)
