@@ -4,6 +4,8 @@ PyTorch records different grad_fn names for the different shapes ``matmul`` disp
 (``MmBackward0`` for matrices, ``UnsafeViewBackward0`` for batches...), so each case is a subclass
 that only renames the node; the maths is shared.
 """
+import math
+
 import numpy as np
 
 from .._tensor import Tensor
@@ -73,6 +75,12 @@ class MatMulCloned(BatchMatMul):
     node_name = "CloneBackward0"
 
 
+class MatMulTransposed(BatchMatMul):
+    """``matrix @ batch`` for a one-row (or empty) matrix that requires grad: PyTorch folds the batch
+    into an mm on the transposed problem and transposes back."""
+    node_name = "TransposeBackward0"
+
+
 class VecMat(BatchMatMul):
     """``vector @ matrix`` (PyTorch squeezes an mm in place)."""
     node_name = "SqueezeBackward4"
@@ -93,8 +101,27 @@ def _check_dtypes(a, b):
         raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_tname(a)} != {_tname(b)}")
 
 
+_C_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "bfloat16": "c10::BFloat16",
+            "int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
+            "bool": "bool"}
+_SCALAR_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16", "int64": "Long",
+                 "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+
+
 def _tname(t):
-    return {"float32": "float", "float64": "double", "int64": "long", "int32": "int"}.get(t.dtype.name, t.dtype.name)
+    """The C++ type name PyTorch's mm messages print (``long int``, ``float``)."""
+    return _C_NAMES.get(t.dtype.name, t.dtype.name)
+
+
+def _sname(t):
+    """The scalar type name PyTorch's other messages print (``Long``, ``Float``)."""
+    return _SCALAR_NAMES.get(t.dtype.name, t.dtype.name)
+
+
+def _check_addmv_dtypes(input, mat, vec):
+    if not input._data.dtype == mat._data.dtype == vec._data.dtype:
+        raise RuntimeError(f"addmv input tensors must have the same dtype, but got {_sname(input)}, {_sname(mat)}, "
+                           f"and {_sname(vec)}")
 
 
 def _check_matmul(a, b):
@@ -103,6 +130,10 @@ def _check_matmul(a, b):
     if not sa or not sb:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {len(sa)}D and "
                            f"{len(sb)}D")
+    if len(sa) > 2 and len(sb) > 2:  # the batch dims broadcast before the matrices are checked
+        err = broadcast_error(sa[:-2], sb[:-2])
+        if err is not None:
+            raise err
     k_b = sb[-2] if len(sb) >= 2 else sb[0]
     if sa[-1] != k_b:
         rows = int(np.prod(sa[:-1]))
@@ -116,11 +147,13 @@ def _check_matmul(a, b):
         batch = np.broadcast_shapes(sa[:-2], sb[:-2]) if len(sa) > 1 else sb[:-2]
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
                            f"[{int(np.prod(batch))}, {sa[-1]}] but got: [{int(np.prod(batch))}, {k_b}].")
-    if len(sa) > 2 and len(sb) > 2:
-        err = broadcast_error(sa[:-2], sb[:-2])
-        if err is not None:
-            raise err
+    if len(sa) == 2 and len(sb) == 1 and a._data.dtype != b._data.dtype:
+        _check_addmv_dtypes(b, a, b)  # mv runs addmv with a result of the vector's dtype
     _check_dtypes(a, b)
+    if a._data.dtype == np.bool_:
+        kernel = "dot" if len(sa) == len(sb) == 1 else "addmv_impl_cpu" if len(sa) == 2 and len(sb) == 1 else \
+            "bmm" if len(sa) >= 3 and len(sb) >= 3 else "addmm_impl_cpu_"
+        raise NotImplementedError(f'"{kernel}" not implemented for \'Bool\'')
 
 
 def matmul(input, other, *, out=None):
@@ -135,6 +168,11 @@ def matmul(input, other, *, out=None):
         return _store_out(apply(Mv, (input, other)), out, 'matmul')
     if da == 1 and db == 2:
         return _store_out(apply(VecMat, (input, other)), out, 'matmul')
+    if da == 2 and out is None and db >= 3:
+        # the node PyTorch's matmul ends in depends on which operand requires grad and the rows
+        op = BatchMatMul if not input.requires_grad else \
+            MatMulTransposed if input._data.shape[0] <= 1 else MatMulCloned
+        return apply(op, (input, other))
     if da == 2 or (da >= 3 and db >= 3 and all(s == 1 for s in input._data.shape[:-2])):
         return _store_out(apply(MatMulCloned, (input, other)), out, 'matmul')
     return _store_out(apply(BatchMatMul, (input, other)), out, 'matmul')
@@ -161,15 +199,31 @@ class Dot(Op):
         return grad * y, grad * x
 
 
-def dot(input, other, *, out=None):
-    """Return the dot product of two 1-D tensors."""
+class Vdot(Dot):
+    """Inner product of two 1-D tensors, the first conjugated (a plain dot for real tensors)."""
+    node_name = "VdotBackward0"
+    samples = Samples("vdot", cases=_dot_cases)
+
+
+def _check_dot(input, other):
     if input._data.ndim != 1 or other._data.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {input._data.ndim}D and {other._data.ndim}D tensors")
+    if input._data.dtype != other._data.dtype:
+        raise RuntimeError(f"dot : expected both vectors to have same dtype, but found {_sname(input)} and "
+                           f"{_sname(other)}")
     _check_matmul(input, other)
+
+
+def dot(input, other, *, out=None):
+    """Return the dot product of two 1-D tensors."""
+    _check_dot(input, other)
     return _store_out(apply(Dot, (input, other)), out, 'dot')
 
 
-vdot = dot
+def vdot(input, other, *, out=None):
+    """Return the dot product of two 1-D tensors, conjugating the first (real tensors: ``dot``)."""
+    _check_dot(input, other)
+    return _store_out(apply(Vdot, (input, other)), out, 'vdot')
 
 
 class Mv(Op):
@@ -213,7 +267,10 @@ def bmm(input, mat2, *, out=None):
     if sb[:2] != (sa[0], sa[2]):
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: {_fmt((sa[0], sa[2]))} "
                            f"but got: {_fmt(sb[:2])}.")
-    _check_dtypes(input, mat2)
+    if input._data.dtype != mat2._data.dtype:
+        raise RuntimeError(f"expected scalar type {_sname(input)} but found {_sname(mat2)}")
+    if input._data.dtype == np.bool_:
+        raise NotImplementedError('"bmm" not implemented for \'Bool\'')
     return _store_out(apply(Bmm, (input, mat2)), out, 'bmm')
 
 
@@ -283,9 +340,19 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
         raise RuntimeError("mat1 must be a matrix, got " + f"{mat1._data.ndim}-D tensor")
     if mat2._data.ndim != 2:
         raise RuntimeError("mat2 must be a matrix, got " + f"{mat2._data.ndim}-D tensor")
+    if input._data.dtype != mat2._data.dtype:
+        raise RuntimeError(f"self and mat2 must have the same dtype, but got {_sname(input)} and {_sname(mat2)}")
     _check_matmul(mat1, mat2)
     _expand_check(input, mm_shape)
+    beta, alpha = _int_scalars(mat1, beta, alpha)
     return _store_out(apply(Addmm, (input, mat1, mat2), beta, alpha), out, 'addmm')
+
+
+def _int_scalars(t, beta, alpha):
+    """Integer products take beta and alpha truncated to integers, as PyTorch's integer kernels."""
+    if t._data.dtype.kind in "iub":
+        return int(beta), int(alpha)
+    return beta, alpha
 
 
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
@@ -295,6 +362,7 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
         bmm(batch1, batch2)  # raises bmm's error
     shape = batch1._data.shape[:2] + batch2._data.shape[2:]
     _expand_check(input, shape)
+    beta, alpha = _int_scalars(batch1, beta, alpha)
     return _store_out(apply(Baddbmm, (input, batch1, batch2), beta, alpha), out, 'baddbmm')
 
 
@@ -303,8 +371,13 @@ def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
     if mat._data.ndim != 2 or vec._data.ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got {input._data.ndim}, {mat._data.ndim}, "
                            f"{vec._data.ndim}")
+    _check_addmv_dtypes(input, mat, vec)
     _check_matmul(mat, vec)
-    _expand_check(input, mat._data.shape[:1])
+    s = input._data.shape
+    if len(s) > 1 or (len(s) == 1 and s[0] not in (1, mat._data.shape[0])):
+        raise RuntimeError(f"size mismatch, got input ({_fmt(s)[1:-1]}), mat "
+                           f"({mat._data.shape[0]}x{mat._data.shape[1]}), vec ({vec._data.shape[0]})")
+    beta, alpha = _int_scalars(mat, beta, alpha)
     return _store_out(apply(Addmv, (input, mat, vec), beta, alpha), out, 'addmv')
 
 
@@ -330,6 +403,8 @@ def tensordot(a, b, dims=2, out=None):
     if isinstance(dims, int):
         if dims < 0:
             raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
+        if dims > min(a.ndim, b.ndim):
+            raise RuntimeError(f"tensordot expects dims < ndim_a or ndim_b, but got dims={dims}")
         da, db = list(range(a.ndim - dims, a.ndim)), list(range(dims))
     else:
         da, db = ([d] if isinstance(d, int) else list(d) for d in dims)
@@ -339,17 +414,25 @@ def tensordot(a, b, dims=2, out=None):
         shown = [d - a.ndim for d in da]  # PyTorch names the first operand's dims from the end
     else:
         shown = da
+        da, db = [a._wrap_dim(d) for d in da], [b._wrap_dim(d) for d in db]
+    from .reduction import sum as _sum
     for i, j, k in zip(da, db, shown):
         if a.shape[i] != b.shape[j]:
-            raise RuntimeError(f"contracted dimensions need to match, but first has size {a.shape[i]} in dim {k} "
-                               f"and second has size {b.shape[j]} in dim {j}")
+            # PyTorch contracts a size-1 dim against the other operand's dim summed
+            if b.shape[j] == 1:
+                a = _sum(a, i, keepdim=True)
+            elif a.shape[i] == 1:
+                b = _sum(b, j, keepdim=True)
+            else:
+                raise RuntimeError(f"contracted dimensions need to match, but first has size {a.shape[i]} in dim "
+                                   f"{k} and second has size {b.shape[j]} in dim {j}")
     da, db = [d % a.ndim for d in da], [d % b.ndim for d in db]
     free_a = [d for d in range(a.ndim) if d not in da]
     free_b = [d for d in range(b.ndim) if d not in db]
-    k = int(np.prod([a.shape[d] for d in da]))
+    k = math.prod(a.shape[d] for d in da)
     out_shape = tuple(a.shape[d] for d in free_a) + tuple(b.shape[d] for d in free_b)
-    left = reshape(permute(a, free_a + da), (-1, k))
-    right = reshape(permute(b, db + free_b), (k, -1))
+    left = reshape(permute(a, free_a + da), (math.prod(a.shape[d] for d in free_a), k))
+    right = reshape(permute(b, db + free_b), (k, math.prod(b.shape[d] for d in free_b)))
     return _store_out(reshape(mm(left, right), out_shape), out, 'tensordot')
 
 
@@ -361,6 +444,10 @@ def inner(input, other, *, out=None):
     if input.shape[-1] != other.shape[-1]:
         raise RuntimeError(f"inner() the last dimension must match on both input tensors but got shapes "
                            f"{_fmt(input.shape)} and {_fmt(other.shape)}")
+    if input._data.dtype != other._data.dtype:
+        raise RuntimeError("both inputs should have same dtype")
+    if input.ndim == 1 and other.ndim == 1 and input._data.dtype == np.bool_:
+        raise NotImplementedError('"dot" not implemented for \'Bool\'')
     return _store_out(tensordot(input, other, ([-1], [-1])), out, 'inner')
 
 
@@ -382,6 +469,20 @@ def _parse_einsum(equation, shapes):
         rhs = ell + "".join(sorted(c for c, k in counts.items() if k == 1))
     else:
         rhs = rhs.replace("...", ell)
+        for c in rhs:
+            if not any(c in s for s in ins):
+                raise RuntimeError(f"einsum(): output subscript {c} does not appear in the equation for any input "
+                                   f"operand")
+    for k, (s, shape, given) in enumerate(zip(ins, shapes, lhs.split(","))):
+        if len(s) != len(shape) and "..." not in given:
+            raise RuntimeError(f"einsum(): the number of subscripts in the equation ({len(s)}) does not match the "
+                               f"number of dimensions ({len(shape)}) for operand {k} and no ellipsis was given")
+    for k, (s, shape) in enumerate(zip(ins, shapes)):
+        seen = {}
+        for c, n in zip(s, shape):
+            if seen.setdefault(c, n) != n:
+                raise RuntimeError(f"einsum(): subscript {c} is repeated for operand {k} but the sizes don't match, "
+                                   f"{n} != {seen[c]}")
     sizes = {}
     for k, (s, shape) in enumerate(zip(ins, shapes)):
         for c, n in zip(s, shape):
@@ -394,13 +495,35 @@ def _parse_einsum(equation, shapes):
 def _einsum_grad(xp, grad, out_s, others, in_s, in_shape):
     """Gradient of one einsum operand: an einsum of the output gradient with the other operands."""
     if len(set(in_s)) != len(in_s):
-        raise RuntimeError("einsum: the gradient of an operand with a repeated subscript is not supported")
+        return _einsum_diag_grad(xp, grad, out_s, others, in_s, in_shape)
     avail = set(out_s).union(*(set(s) for s, _ in others))
     kept = "".join(c for c in in_s if c in avail)
     g = xp.einsum(",".join([out_s] + [s for s, _ in others]) + "->" + kept, grad, *[v for _, v in others])
     if kept != in_s:
         g = xp.expand(xp.unsqueeze(g, tuple(i for i, c in enumerate(in_s) if c not in avail)), in_shape)
+    if tuple(g.shape) != tuple(in_shape):  # a size-1 dim broadcast against the other operand, or its partner
+        g = xp.sum_to(g, tuple(1 if n == 1 else m for n, m in zip(in_shape, g.shape)))
+        if tuple(g.shape) != tuple(in_shape):
+            g = xp.expand(g, tuple(in_shape))
     return g
+
+
+def _einsum_diag_grad(xp, grad, out_s, others, in_s, in_shape):
+    """Gradient of an operand with a repeated subscript ('ii->i'): the gradient over its distinct
+    subscripts, spread over the repeated dims and masked to their diagonal."""
+    distinct, repeats, mask = "", [], np.ones((1,) * len(in_s), dtype=np.float64)
+    for q, (c, n) in enumerate(zip(in_s, in_shape)):
+        if c in distinct:
+            repeats.append(q)
+            p = in_s.index(c)
+            shape = [1] * len(in_s)
+            shape[p] = shape[q] = n
+            mask = mask * np.eye(n).reshape(shape)
+        else:
+            distinct += c
+    g = _einsum_grad(xp, grad, out_s, others, distinct, tuple(in_shape[in_s.index(c)] for c in distinct))
+    return xp.expand(xp.unsqueeze(g, tuple(repeats)), in_shape) * mask.astype(g.dtype if isinstance(g, np.ndarray)
+                                                                              else g.dtype.numpy_dtype)
 
 
 def _einsum_cases(make):
@@ -409,8 +532,8 @@ def _einsum_cases(make):
 
 
 class Einsum1(Op):
-    """Einstein summation of one operand (sums and transposes)."""
-    node_name = "ViewBackward0"
+    """Einstein summation of one operand that sums over some subscript (PyTorch's last step a sum)."""
+    node_name = "SumBackward1"
     saves = ()
 
     def forward(ctx, x, subs):
@@ -419,6 +542,11 @@ class Einsum1(Op):
 
     def backward(ctx, xp, grad):
         return (_einsum_grad(xp, grad, ctx.subs[1], [], ctx.subs[0], ctx.shape),)
+
+
+class Einsum1Permute(Einsum1):
+    """Einstein summation of one operand that sums nothing (a permutation, a diagonal)."""
+    node_name = "PermuteBackward0"
 
 
 class Einsum2(Op):
@@ -438,6 +566,11 @@ class Einsum2(Op):
         return gx, gy
 
 
+class EinsumMul(Einsum2):
+    """Einstein summation of two operands that sums over nothing: PyTorch multiplies them."""
+    node_name = "MulBackward0"
+
+
 def einsum(equation, *operands):
     """Return the Einstein summation of ``operands`` described by ``equation`` ('ij,jk->ik')."""
     from ._op import apply_unary
@@ -445,14 +578,16 @@ def einsum(equation, *operands):
         operands = tuple(operands[0])
     ins, out = _parse_einsum(equation, [t.shape for t in operands])
     if len(operands) == 1:
-        return apply_unary(Einsum1, operands[0], (ins[0], out))
+        op = Einsum1Permute if set(ins[0]) == set(out) else Einsum1
+        return apply_unary(op, operands[0], (ins[0], out))
     acc, acc_s = operands[0], ins[0]
     for k in range(1, len(operands)):
         rest = "".join(ins[k + 1:]) + out
         # keep the indices that later operands or the output still need
         keep = out if k == len(operands) - 1 else "".join(
             dict.fromkeys(c for c in acc_s + ins[k] if c in rest))
-        acc = apply(Einsum2, (acc, operands[k]), (acc_s, ins[k], keep))
+        op = EinsumMul if set(acc_s + ins[k]) == set(keep) else Einsum2
+        acc = apply(op, (acc, operands[k]), (acc_s, ins[k], keep))
         acc_s = keep
     return acc
 
@@ -479,4 +614,5 @@ def trace(input):
     return apply_unary(Trace, input)
 
 
-OPS = (MatMul, BatchMatMul, MatMulCloned, VecMat, Bmm, Dot, Mv, Addmm, Baddbmm, Addmv, Einsum1, Einsum2, Trace)
+OPS = (MatMul, BatchMatMul, MatMulCloned, MatMulTransposed, VecMat, Bmm, Dot, Vdot, Mv, Addmm, Baddbmm, Addmv, Einsum1, Einsum1Permute,
+       Einsum2, EinsumMul, Trace)

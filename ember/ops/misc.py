@@ -196,7 +196,10 @@ def kron(input, other, *, out=None):
     a_shape = [s for n in a.shape for s in (n, 1)]
     b_shape = [s for n in b.shape for s in (1, n)]
     prod = _ew.mul(_shape.reshape(a, a_shape), _shape.reshape(b, b_shape))
-    return _shape.reshape(prod, tuple(x * y for x, y in zip(a.shape, b.shape)))
+    from ._out import store as _store_out
+    # PyTorch's kron ends in _unsafe_view (UnsafeViewBackward0)
+    return _store_out(apply_unary(_shape.UnsafeView, prod, tuple(x * y for x, y in zip(a.shape, b.shape))), out,
+                      "kron")
 
 
 def tensor_split(input, indices_or_sections, dim=0):

@@ -37,7 +37,7 @@ def test_products(name, shapes, kw):
 
 
 def test_addmm_beta_zero_ignores_nan():
-    out = la.addmm(ember.tensor(np.full((2, 2), np.nan)), ember.ones(2, 3), ember.ones(3, 2), beta=0)
+    out = la.addmm(ember.tensor(np.full((2, 2), np.nan, np.float32)), ember.ones(2, 3), ember.ones(3, 2), beta=0)
     assert out.tolist() == [[3.0, 3.0], [3.0, 3.0]]
 
 
