@@ -13,7 +13,7 @@ class TypedStorage:
     """The one-dimensional memory under a tensor (its base's elements), with its dtype and device."""
 
     def __init__(self, tensor):
-        base = tensor._base if tensor._base is not None else tensor
+        base = tensor._storage_root()
         self._array = base._data.reshape(-1) if base._data.flags.c_contiguous else base._data.ravel(order="K")
         self.dtype = tensor.dtype
         self.device = tensor.device

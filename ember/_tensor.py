@@ -34,6 +34,8 @@ def _wrap(array):
     t._data = array if array.__class__ is _ndarray else np.asarray(array)
     t._node = None
     t._requires_grad = False
+    if _inference_use.active and _grad_state.inference:  # made in inference mode: an inference tensor
+        t._vc = _INFERENCE_VERSION
     return t
 
 
@@ -49,6 +51,9 @@ class Tensor:
     _grad = None
     _vc = None              # version counter: a one-item list shared with views, made on demand
     _base = None
+    _storage_base = None    # for a detached tensor: the tensor whose memory it shares (not a view: no _base)
+    _views = None           # weakrefs to this base's recorded views, rebuilt after in-place ops on it
+    _views_limit = 8        # prune dead weakrefs from _views when it reaches this length
     _out_nr = 0
     _accumulator = None     # weakref to this leaf's AccumulateGrad node
     _retains_grad = False
@@ -110,10 +115,16 @@ class Tensor:
         strides = tuple(strides)
         return strides if dim is None else strides[self._wrap_dim(dim)]
 
+    def _storage_root(self):
+        """The tensor that owns the memory this one shows (itself, its view base, or what it was detached
+        from)."""
+        root = self if self._base is None else self._base
+        return root if root._storage_base is None else root._storage_base
+
     def storage_offset(self):
         """Return the offset of the first element within the base tensor's storage, in elements."""
-        base = self._base
-        if base is None:
+        base = self._storage_root()
+        if base is self:
             return 0
         return (self._data.__array_interface__["data"][0]
                 - base._data.__array_interface__["data"][0]) // self._data.itemsize
@@ -256,8 +267,14 @@ class Tensor:
                 "variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().")
         if requires_grad and self._data.dtype.kind != "f":
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        if requires_grad and self._vc is _INFERENCE_VERSION and not _grad_state.inference:
+            raise RuntimeError(_INFERENCE_REQUIRES_GRAD_MESSAGE)
         self._requires_grad = bool(requires_grad)
         return self
+
+    def is_inference(self):
+        """Return True if this tensor was created in inference mode (an inference tensor)."""
+        return self._vc is _INFERENCE_VERSION
 
     @property
     def grad_fn(self):
@@ -300,7 +317,9 @@ class Tensor:
     @property
     def _version(self):
         box = self._vc
-        return 0 if box is None else box[0]
+        if box is None:
+            return 0
+        return box[0] if box.__class__ is list else box.version()  # an inference tensor has none
 
     def _version_box(self):
         box = self._vc
@@ -313,8 +332,10 @@ class Tensor:
         box = self._vc
         if box is None:
             self._vc = [1]
-        else:
+        elif box.__class__ is list:
             box[0] += 1
+        else:  # an inference tensor's: raises outside inference mode
+            box.bump()
 
     def retain_grad(self):
         """Make this non-leaf tensor keep its ``.grad`` after backward."""
@@ -341,7 +362,9 @@ class Tensor:
         """Return a new tensor sharing this data, detached from the graph."""
         t = _wrap(self._data)
         t._vc = self._version_box()
-        t._base = self if self._base is None else self._base
+        # not a view (PyTorch's detach() has no _base: an in-place op on it leaves this tensor's graph
+        # alone), but it shares this tensor's memory and version counter
+        t._storage_base = self._storage_root()
         return t
 
     def detach_(self):
@@ -356,7 +379,10 @@ class Tensor:
     def data(self):
         # unlike detach(), .data shares no version counter: changes through it are invisible to
         # autograd, exactly PyTorch's documented difference
-        return _wrap(self._data)
+        t = _wrap(self._data)
+        if self._vc is _INFERENCE_VERSION:
+            t._vc = _INFERENCE_VERSION
+        return t
 
     @data.setter
     def data(self, value):
@@ -1067,6 +1093,9 @@ def _tensor_options(np_dtype):
 
 
 # bound after the class exists: the op modules import Tensor
+from .autograd.grad_mode import (INFERENCE_REQUIRES_GRAD_MESSAGE as _INFERENCE_REQUIRES_GRAD_MESSAGE,  # noqa: E402
+                                 INFERENCE_VERSION as _INFERENCE_VERSION, _state as _grad_state,
+                                 inference_use as _inference_use)
 from .ops import elementwise as _ew  # noqa: E402
 from .ops._op import apply_binary as _apply_binary, apply_unary as _apply_unary  # noqa: E402
 from .ops import _ew_unary as _uops  # noqa: E402

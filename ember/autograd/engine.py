@@ -156,7 +156,8 @@ def _modified(what, origin, now, then):
 def _describe_array(array):
     names = {"f": "Float", "d": "Double", "e": "Half", "l": "Long", "q": "Long", "i": "Int", "h": "Short",
              "b": "Char", "B": "Byte", "?": "Bool"}
-    return f"torch.{names.get(array.dtype.char, 'Float')}Tensor {list(array.shape)}"
+    # PyTorch's legacy type name, with ember's module name as every printed type has it
+    return f"ember.{names.get(array.dtype.char, 'Float')}Tensor {list(array.shape)}"
 
 
 def _short(node_name):

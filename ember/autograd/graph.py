@@ -24,7 +24,7 @@ MODIFIED_MESSAGE = (
     "one of the variables needed for gradient computation has been modified by an inplace operation: "
     "[{what}]{origin} is at version {now}; expected version {then} instead. Hint: enable anomaly detection "
     "to find the operation that failed to compute its gradient, with "
-    "torch.autograd.set_detect_anomaly(True, check_nan=False).")
+    "ember.autograd.set_detect_anomaly(True, check_nan=False).")
 # the hint PyTorch gives instead while anomaly detection is on (the forward traceback is then printed)
 ANOMALY_HINT = ("Hint: the backtrace further above shows the operation that failed to compute its gradient. "
                 "The variable in question was changed in there or anywhere later. Good luck!")

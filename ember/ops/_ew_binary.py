@@ -253,6 +253,7 @@ class Lerp(Op):
     """``input + weight * (end - input)`` with a scalar weight."""
     node_name = "LerpBackward0"
     saves = ("w",)
+    saved_names = {"w": "weight"}
     samples = Samples("lerp", arity=2, broadcast=True, kwargs=[{"weight": 0.3}, {"weight": 0.8}])
 
     def forward(ctx, x, y, w):
@@ -266,6 +267,7 @@ class LerpTensor(Op):
     """``input + weight * (end - input)`` with a tensor weight."""
     node_name = "LerpBackward1"
     saves = ("x", "y", "w")
+    saved_names = {"x": ("self", "w"), "y": ("end", "w"), "w": "weight"}
     samples = Samples("lerp", domain=(0.0, 1.0), cases=lambda make: [
         ((make((3, 4)), make((3, 4)), make((3, 4))), {}), ((make((3, 1)), make((4,)), make(())), {})])
 
@@ -299,6 +301,7 @@ class Addcmul(Op):
     """``input + value * tensor1 * tensor2``."""
     node_name = "AddcmulBackward0"
     saves = ("t1", "t2", "value")
+    saved_names = {"t1": ("tensor1", "t2"), "t2": ("tensor2", "t1")}
     samples = Samples("addcmul", cases=lambda make: [
         ((make((3, 4)), make((3, 4)), make((3, 4))), {}), ((make((3, 1)), make((4,)), make(())), {"value": -0.5})])
 
@@ -313,6 +316,7 @@ class Addcdiv(Op):
     """``input + value * tensor1 / tensor2``."""
     node_name = "AddcdivBackward0"
     saves = ("t1", "t2", "value")
+    saved_names = {"t1": ("tensor1", "t2"), "t2": "tensor2"}
     samples = Samples("addcdiv", domain=(0.5, 2.0), cases=lambda make: [
         ((make((3, 4)), make((3, 4)), make((3, 4))), {}), ((make((3, 1)), make((4,)), make(())), {"value": 2.0})])
 

@@ -22,6 +22,7 @@ class Clamp(Op):
     """Elementwise clamp into ``[min, max]`` with scalar bounds (either may be None)."""
     node_name = "ClampBackward1"
     saves = ("x", "lo", "hi")
+    saved_names = {"lo": "min", "hi": "max"}
     samples = Samples("clamp", kwargs=[{"min": -0.5, "max": 0.7}, {"min": 0.1}, {"max": -0.3}])
 
     def forward(ctx, x, lo, hi):
@@ -41,6 +42,7 @@ class ClampMin(Op):
     """``clamp_min`` with a scalar bound."""
     node_name = "ClampMinBackward0"
     saves = ("x", "lo")
+    saved_names = {"lo": "min"}
     samples = Samples("clamp_min", kwargs={"min": 0.3})
 
     def forward(ctx, x, lo):
@@ -54,6 +56,7 @@ class ClampMax(Op):
     """``clamp_max`` with a scalar bound."""
     node_name = "ClampMaxBackward0"
     saves = ("x", "hi")
+    saved_names = {"hi": "max"}
     samples = Samples("clamp_max", kwargs={"max": 0.3})
 
     def forward(ctx, x, hi):
@@ -67,6 +70,7 @@ class ClampTensor(Op):
     """Clamp with tensor bounds ``min`` and ``max`` (broadcast)."""
     node_name = "ClampBackward0"
     saves = ("x", "lo", "hi")
+    saved_names = {"lo": "min", "hi": "max"}
     samples = Samples("clamp", cases=_clamp_cases)
 
     def forward(ctx, x, lo, hi):
@@ -82,6 +86,7 @@ class ClampMinTensor(Op):
     """``clamp_min`` (or ``clamp`` without max) with a tensor bound."""
     node_name = "ClampMinBackward1"
     saves = ("x", "lo")
+    saved_names = {"lo": "min"}
     samples = Samples("clamp_min", arity=2, broadcast=True)
 
     def forward(ctx, x, lo):
@@ -96,6 +101,7 @@ class ClampMaxTensor(Op):
     """``clamp_max`` (or ``clamp`` without min) with a tensor bound."""
     node_name = "ClampMaxBackward1"
     saves = ("x", "hi")
+    saved_names = {"hi": "max"}
     samples = Samples("clamp_max", arity=2, broadcast=True)
 
     def forward(ctx, x, hi):

@@ -20,7 +20,7 @@ import numpy as np
 
 from .._dtype import get_default_dtype, result_type
 from .._tensor import Tensor, _wrap
-from ..autograd.grad_mode import _state
+from ..autograd.grad_mode import INFERENCE_VERSION, _state, inference_use
 from ..autograd.graph import AccumulateGrad, Node, _sequence, on_record, recording
 
 __all__ = ["Op", "Samples", "apply_unary", "apply_binary", "apply", "apply_multi", "apply_view", "edge_of",
@@ -149,6 +149,7 @@ class Op(Node):
     samples = None
     public = None         # the public functions that reach this op, for the binding check
     _kernel = None        # forward as a bare ufunc of the arrays, when an op defines it so
+    saved_names = None    # PyTorch's names for ``saves`` where they differ (grad_fn._saved_<name>; graph.py)
 
     def __init_subclass__(cls, node_type=False, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -326,6 +327,8 @@ def apply_unary(cls, t, *params):
     result._data = out if out.__class__ is _ndarray else _asarray(out)  # a 0-d result stays an array
     result._node = None
     result._requires_grad = False
+    if inference_use.active and _state.inference:  # made in inference mode: an inference tensor
+        result._vc = INFERENCE_VERSION
     return result
 
 
@@ -387,6 +390,8 @@ def apply_binary(cls, a, b):
         result._data = out if out.__class__ is _ndarray else _asarray(out)  # a 0-d result stays an array
         result._node = None
         result._requires_grad = False
+        if inference_use.active and _state.inference:  # made in inference mode: an inference tensor
+            result._vc = INFERENCE_VERSION
         return result
     except ValueError:
         err = broadcast_error(np.shape(x), np.shape(y))
@@ -449,5 +454,15 @@ def apply_view(cls, t, *params):
     result = apply_unary(cls, t, *params)
     result._vc = t._version_box()
     base = t._base
-    result._base = t if base is None else base
+    if base is None:
+        base = t
+    result._base = base
+    if result._node is not None:  # a recorded view: an in-place op on its base later rebuilds its node
+        views = base._views
+        if views is None:
+            views = base._views = []
+        elif len(views) >= base._views_limit:
+            views[:] = [ref for ref in views if ref() is not None]  # amortised: dead views drop out
+            base._views_limit = 2 * len(views) + 8
+        views.append(_weakref(result))
     return result

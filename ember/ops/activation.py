@@ -46,6 +46,7 @@ class LeakyRelu(Op):
     """``x`` where positive, ``negative_slope * x`` elsewhere."""
     node_name = "LeakyReluBackward0"
     saves = ("x", "slope")
+    saved_names = {"slope": "negative_slope"}
     samples = Samples("nn.functional.leaky_relu", kwargs=[{}, {"negative_slope": 0.2}])
 
     def forward(ctx, x, slope):
@@ -155,6 +156,7 @@ class Hardtanh(Op):
     """``x`` clamped to ``[min_val, max_val]`` (hardtanh, relu6)."""
     node_name = "HardtanhBackward0"
     saves = ("x", "lo", "hi")
+    saved_names = {"lo": "min_val", "hi": "max_val"}
     samples = Samples("nn.functional.hardtanh", kwargs=[{}, {"min_val": -0.5, "max_val": 1.5}], gradgrad=False)
 
     def forward(ctx, x, lo, hi):
@@ -268,6 +270,7 @@ class Prelu(Op):
     """``x`` where positive, ``weight * x`` elsewhere; ``weight`` has one value or one per channel (dim 1)."""
     node_name = "PreluKernelBackward0"
     saves = ("x", "w")
+    saved_names = {"w": "weight"}
     samples = Samples("nn.functional.prelu", cases=lambda make: [
         ((make((2, 3, 4)), make((3,))), {}), ((make((2, 3)), make((1,))), {}), ((make((5,)), make((1,))), {})])
 

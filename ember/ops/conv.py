@@ -138,6 +138,7 @@ class Convolution(Op):
     """``conv(x, w) + b`` (conv1d/2d/3d): windows of the padded input contracted with the weight."""
     node_name = "ConvolutionBackward0"
     saves = ("x", "w")
+    saved_names = {"x": "input", "w": "weight"}
     samples = Samples("nn.functional.conv2d", cases=lambda make: [
         ((make((2, 3, 6, 5)), make((4, 3, 3, 2)), make((4,))), {}),
         ((make((2, 4, 7, 7)), make((6, 2, 3, 3))), {"stride": 2, "padding": 1, "groups": 2}),
@@ -203,6 +204,7 @@ class ConvTranspose(Op):
     """``conv_transpose(x, w) + b``: the adjoint of a convolution with weight ``w (C_in, C_out/groups, *k)``."""
     node_name = "ConvolutionBackward0"
     saves = ("x", "w")
+    saved_names = {"x": "input", "w": "weight"}
     samples = Samples("nn.functional.conv_transpose2d", cases=lambda make: [
         ((make((2, 3, 4, 5)), make((3, 2, 3, 2)), make((2,))), {}),
         ((make((1, 4, 3, 3)), make((4, 1, 3, 3))), {"stride": 2, "padding": 1, "output_padding": 1, "groups": 2}),

@@ -113,6 +113,7 @@ class Mul(Op):
     node_name = "MulBackward0"
     samples = Samples("mul", arity=2, broadcast=True)
     saves = ("x", "y")
+    saved_names = {"x": ("self", "y"), "y": ("other", "x")}
     forward = staticmethod(np.multiply)  # no ctx: a bare ufunc runs without a Python frame
 
     def backward(ctx, xp, grad, x, y):
@@ -229,6 +230,7 @@ class Div(Op):
     float_only = True
     samples = Samples("div", arity=2, broadcast=True, domain=(0.5, 2.0))
     saves = ("x", "y")
+    saved_names = {"x": ("self", "y")}
 
     def forward(ctx, x, y):
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -485,6 +487,7 @@ class PowTensor(Op):
     """``input ** exponent`` for a tensor exponent."""
     node_name = "PowBackward1"
     saves = ("x", "y", "out")
+    saved_names = {"y": "exponent"}
     samples = Samples("pow", arity=2, broadcast=True, domain=(0.5, 2.0))
 
     def forward(ctx, x, y):
@@ -504,6 +507,7 @@ class RPow(Op):
     """``base ** input`` for a scalar base (``2 ** x``)."""
     node_name = "PowBackward2"
     saves = ("y", "out")
+    saved_names = {"y": "self"}
     samples = Samples("Tensor.__rpow__", domain=(-1.0, 2.0), kwargs=[{"other": 2.5}], torch_call="Tensor.__rpow__")
 
     def forward(ctx, x, y):

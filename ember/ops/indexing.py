@@ -343,6 +343,67 @@ def _value_shape(vshape, target, advanced, array):
     raise AssertionError("unreachable")
 
 
+class AsStridedView(Index):
+    """A view's node after an in-place op wrote through it: the view read back out of its base, whose node
+    is now a CopySlices (PyTorch's AsStridedBackward0); backward adds the gradient into the base's shape."""
+    node_name = "AsStridedBackward0"
+
+
+def _view_keys(t, base):
+    """The advanced index that picks out of ``base`` the elements the view ``t`` shows (by their memory
+    offsets), or None when ``base``'s memory is not one contiguous block."""
+    a, b = t._data, base._data
+    if a.dtype != b.dtype:  # a view(dtype) reinterpreting the bytes: no element-wise correspondence
+        return None
+    if b.flags.c_contiguous:
+        order = "C"
+    elif b.flags.f_contiguous:
+        order = "F"
+    else:
+        return None
+    item = b.itemsize
+    offset = (a.__array_interface__["data"][0] - b.__array_interface__["data"][0]) // item
+    positions = np.arange(max(b.size, 1), dtype=np.intp)
+    steps = tuple(s // item * positions.itemsize for s in a.strides)
+    region = np.lib.stride_tricks.as_strided(positions[offset:], a.shape, steps)
+    return (np.unravel_index(region, b.shape, order=order),)
+
+
+def write_through_view(t, result):
+    """``t``, a view, takes the values of ``result`` (the out-of-place form of an in-place op on it) as
+    PyTorch records it: its base becomes a CopySlices of (old base, result) and ``t`` a view of that."""
+    base = t._base
+    keys = _view_keys(t, base)
+    if keys is None:
+        raise RuntimeError("ember does not support in-place operations that record a gradient on this view (its "
+                           "base is not one contiguous block, or it reinterprets the dtype); use the out-of-place "
+                           "operation instead")
+    if base._requires_grad and base._node is None and _state.enabled:
+        raise RuntimeError(_LEAF_VIEW)
+    _write_back(base, apply(CopySlices, (base, result), keys))  # the new values land in t's memory too
+    _rebuild(t, base, keys)  # t itself, registered or not (a view made under no_grad...)
+    return t
+
+
+def _rebuild(view, base, keys):
+    """Make ``view`` the output of an AsStridedBackward0 over ``base``'s current node."""
+    view._node = apply(AsStridedView, (base,), keys)._node
+    view._requires_grad = True
+    if "_out_nr" in view.__dict__:
+        del view._out_nr
+
+
+def rebuild_views(base):
+    """After an in-place op recorded on ``base``, point each of its live recorded views at the new node
+    (PyTorch regenerates a view's grad_fn when its base's version moves)."""
+    for ref in base._views:
+        view = ref()
+        if view is not None:
+            keys = _view_keys(view, base)
+            if keys is not None:
+                _rebuild(view, base, keys)
+
+
 class IndexPutInPlace(CopySlices):
     """``x[tensor_index] = v`` with no basic part: PyTorch's ``index_put_`` on ``x`` itself."""
     node_name = "IndexPutBackward0"

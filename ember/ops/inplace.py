@@ -65,6 +65,9 @@ def _write_back(t, result):
         if "_out_nr" in t.__dict__:
             del t._out_nr
         _rebind_saved_output(node, t)
+        if t._views is not None:  # the views of t now read its new values: they hang off its new node
+            from .indexing import rebuild_views
+            rebuild_views(t)
     return t
 
 

@@ -37,6 +37,7 @@ class MatMul(Op):
     """The matrix product of two tensors of 2 or more dimensions, batch dims broadcast."""
     node_name = "MmBackward0"
     saves = ("x", "y")
+    saved_names = {"x": ("self", "y"), "y": ("mat2", "x")}
     samples = Samples("mm", arity=2, cases=_mm_cases)
 
     def forward(ctx, x, y):
@@ -51,6 +52,7 @@ class MatMul(Op):
 class BatchMatMul(MatMul):
     """``matmul`` with batch dimensions (PyTorch folds them into a bmm and an unsafe view)."""
     node_name = "UnsafeViewBackward0"
+    saved_names = {"x": None, "y": None}
     samples = Samples("matmul", arity=2, cases=_matmul_cases)
 
     def forward(ctx, x, y):
@@ -190,6 +192,7 @@ class Dot(Op):
     """Inner product of two 1-D tensors."""
     node_name = "DotBackward0"
     saves = ("x", "y")
+    saved_names = {"x": ("self", "y"), "y": ("tensor", "x")}
     samples = Samples("dot", cases=_dot_cases)
 
     def forward(ctx, x, y):
@@ -202,6 +205,7 @@ class Dot(Op):
 class Vdot(Dot):
     """Inner product of two 1-D tensors, the first conjugated (a plain dot for real tensors)."""
     node_name = "VdotBackward0"
+    saved_names = {"x": ("self", "y"), "y": ("other", "x")}
     samples = Samples("vdot", cases=_dot_cases)
 
 
@@ -230,6 +234,7 @@ class Mv(Op):
     """Matrix-vector product."""
     node_name = "MvBackward0"
     saves = ("x", "y")
+    saved_names = {"x": ("self", "y"), "y": ("vec", "x")}
     samples = Samples("mv", cases=lambda make: [((make((3, 4)), make((4,))), {})])
 
     def forward(ctx, x, y):
@@ -281,6 +286,7 @@ class Addmm(Op):
     """``beta * input + alpha * (mat1 @ mat2)``."""
     node_name = "AddmmBackward0"
     saves = ("x", "y", "beta", "alpha")
+    saved_names = {"x": ("mat1", "y"), "y": ("mat2", "x")}
     samples = Samples("addmm", cases=lambda make: [
         ((make((2, 4)), make((2, 3)), make((3, 4))), {}), ((make((4,)), make((2, 3)), make((3, 4))), {}),
         ((make((2, 4)), make((2, 3)), make((3, 4))), {"beta": 0.5, "alpha": 2.0})])
@@ -304,6 +310,7 @@ class Addmm(Op):
 class Baddbmm(Addmm):
     """``beta * input + alpha * (batch1 @ batch2)``."""
     node_name = "BaddbmmBackward0"
+    saved_names = {"x": ("batch1", "y"), "y": ("batch2", "x")}
     samples = Samples("baddbmm", cases=lambda make: [
         ((make((2, 3, 5)), make((2, 3, 4)), make((2, 4, 5))), {}),
         ((make((5,)), make((2, 3, 4)), make((2, 4, 5))), {"beta": 0.5, "alpha": -1.5})])
@@ -313,6 +320,7 @@ class Addmv(Op):
     """``beta * input + alpha * (mat @ vec)``."""
     node_name = "AddmvBackward0"
     saves = ("x", "y", "beta", "alpha")
+    saved_names = {"x": ("mat", "y"), "y": ("vec", "x")}
     samples = Samples("addmv", cases=lambda make: [
         ((make((2,)), make((2, 3)), make((3,))), {}), ((make(()), make((2, 3)), make((3,))), {"alpha": 3.0})])
 
@@ -553,6 +561,7 @@ class Einsum2(Op):
     """Einstein summation of two operands; each gradient is an einsum with the other."""
     node_name = "ViewBackward0"
     saves = ("x", "y")
+    saved_names = {"x": None, "y": None}
     samples = Samples("einsum", cases=_einsum_cases)
 
     def forward(ctx, x, y, subs):
@@ -569,6 +578,7 @@ class Einsum2(Op):
 class EinsumMul(Einsum2):
     """Einstein summation of two operands that sums over nothing: PyTorch multiplies them."""
     node_name = "MulBackward0"
+    saved_names = {"x": ("self", "y"), "y": ("other", "x")}
 
 
 def einsum(equation, *operands):

@@ -102,6 +102,7 @@ class Inv(Op):
     """The inverse of each square matrix (``linalg.inv``)."""
     node_name = "LinalgInvExBackward0"
     saves = ("out",)
+    saved_names = {"out": "inverse"}
     samples = Samples("linalg.inv", cases=lambda make: [((_well(make((3, 3))),), {}),
                                                         ((_well(make((2, 4, 4))),), {})])
 
@@ -134,6 +135,7 @@ class Det(Op):
     """The determinant of each square matrix."""
     node_name = "LinalgDetBackward0"
     saves = ("x", "out")
+    saved_names = {"x": "A"}
     samples = Samples("linalg.det", cases=lambda make: [((_well(make((3, 3))),), {}),
                                                         ((_well(make((2, 2, 2))),), {})])
 

@@ -198,6 +198,7 @@ class MseLoss(Op):
     """``(input - target) ** 2``, reduced."""
     node_name = "MseLossBackward0"
     saves = ("x", "y")
+    saved_names = {"y": "target"}
     samples = Samples("nn.functional.mse_loss", cases=_pair_cases())
 
     def forward(ctx, x, y, reduction):
@@ -214,6 +215,7 @@ class SmoothL1Loss(Op):
     """``0.5 * d ** 2 / beta`` where ``|d| < beta``, else ``|d| - 0.5 * beta`` (d = input - target)."""
     node_name = "SmoothL1LossBackward0"
     saves = ("x", "y", "beta")
+    saved_names = {"y": "target"}
     samples = Samples("nn.functional.smooth_l1_loss", cases=_pair_cases(beta=0.5), gradgrad=False)
 
     def forward(ctx, x, y, reduction, beta):
@@ -232,6 +234,7 @@ class HuberLoss(Op):
     """``0.5 * d ** 2`` where ``|d| < delta``, else ``delta * (|d| - 0.5 * delta)``."""
     node_name = "HuberLossBackward0"
     saves = ("x", "y", "delta")
+    saved_names = {"y": "target"}
     samples = Samples("nn.functional.huber_loss", cases=_pair_cases(delta=0.5), gradgrad=False)
 
     def forward(ctx, x, y, reduction, delta):
@@ -311,6 +314,7 @@ class BinaryCrossEntropy(Op):
     """``-w * (t * log(p) + (1 - t) * log(1 - p))``, each log clamped at -100 as in PyTorch."""
     node_name = "BinaryCrossEntropyBackward0"
     saves = ("p", "t", "weight")
+    saved_names = {"p": "self", "t": "target"}
     samples = Samples("nn.functional.binary_cross_entropy", domain=(0.05, 0.95), cases=lambda make: [
         ((make((3, 4)), make((3, 4))), {"reduction": r}) for r in _REDUCTIONS], gradgrad=False)
 
@@ -348,6 +352,7 @@ class BinaryCrossEntropyWithLogits(Op):
     """``(1 - t) * x + (1 + (pos_weight - 1) * t) * softplus(-x)``, weighted: stable for any ``x``."""
     node_name = "BinaryCrossEntropyWithLogitsBackward0"
     saves = ("x", "t", "weight", "pos_weight")
+    saved_names = {"t": "target"}
     samples = Samples("nn.functional.binary_cross_entropy_with_logits", cases=lambda make: [
         ((make((3, 4)), make((3, 4), 0.0, 1.0)), {"reduction": r}) for r in _REDUCTIONS], gradgrad=False)
 

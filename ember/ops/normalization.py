@@ -38,6 +38,7 @@ class BatchNorm(Op):
     """``(x - mean) / sqrt(var + eps) * weight + bias`` per channel (dim 1), batch or running statistics."""
     node_name = "NativeBatchNormBackward0"
     saves = ("x", "w")
+    saved_names = {"x": "input", "w": "weight"}
     samples = Samples("nn.functional.batch_norm", cases=lambda make: [
         ((make((4, 3)), None, None, make((3,)), make((3,))), {"training": True}),
         ((make((2, 3, 4, 2)), None, None, make((3,)), make((3,))), {"training": True, "eps": 1e-3})])
@@ -117,6 +118,7 @@ class LayerNorm(Op):
     """``(x - mean) / sqrt(var + eps) * weight + bias`` over the trailing ``normalized_shape`` dims."""
     node_name = "NativeLayerNormBackward0"
     saves = ("x", "w")
+    saved_names = {"x": "input", "w": "weight"}
     samples = Samples("nn.functional.layer_norm", cases=lambda make: [
         ((make((3, 4)), (4,), make((4,)), make((4,))), {}), ((make((2, 3, 4)), (3, 4), make((3, 4)), make((3, 4))), {}),
         ((make((2, 5)), (5,)), {"eps": 1e-3})])
@@ -149,6 +151,7 @@ class GroupNorm(Op):
     """Normalization over groups of channels, then a per-channel affine map."""
     node_name = "NativeGroupNormBackward0"
     saves = ("x", "w")
+    saved_names = {"x": "input", "w": "weight"}
     samples = Samples("nn.functional.group_norm", cases=lambda make: [
         ((make((2, 6, 3)), 3, make((6,)), make((6,))), {}), ((make((2, 4, 2, 2)), 2), {})])
 
@@ -402,6 +405,7 @@ def one_hot(tensor, num_classes=-1):
 class _LinearFused(Op):
     """``x @ weight.T + bias`` for an input with batch dimensions, in one matmul."""
     saves = ("x", "w")
+    saved_names = {"x": None, "w": None}
 
     def forward(ctx, x, w, *b):
         out = np.matmul(x, w.T)
@@ -425,6 +429,7 @@ class Linear(Op):
     AddmmBackward0 over (bias, input, TBackward0(weight)), so ``next_functions`` read the same."""
     node_name = "AddmmBackward0"
     saves = ("x", "wt")
+    saved_names = {"x": ("mat1", "wt"), "wt": ("mat2", "x")}
     samples = Samples("nn.functional.linear", cases=lambda make: [
         ((make((4, 3)), make((5, 3)), make((5,))), {})])
 
@@ -445,6 +450,7 @@ class LinearNoBias(Op):
     """``x @ weight.t()`` for a matrix input: MmBackward0 over (input, TBackward0(weight))."""
     node_name = "MmBackward0"
     saves = ("x", "wt")
+    saved_names = {"x": ("self", "wt"), "wt": ("mat2", "x")}
     samples = Samples("nn.functional.linear", cases=lambda make: [((make((4, 3)), make((5, 3))), {})])
 
     def forward(ctx, x, wt):

@@ -339,6 +339,7 @@ class _Select(Op):
     """Values at indices chosen along ``dim`` (by the public function, in NumPy); backward puts the
     gradient back at those indices. ``index`` keeps the reduced dimension (size k or 1)."""
     saves = ("index",)
+    saved_names = {"index": "indices"}
     accumulate = False
 
     def forward(ctx, x, index, dim, keepdim):

@@ -42,7 +42,7 @@ def test_second_backward_through_freed_graph_raises_pytorchs_error():
             y.backward()
         return str(err.value)
     mine, theirs = both(run)
-    assert mine == theirs
+    assert mine == theirs.replace("torch.", "ember.")  # type names print with ember's module name
 
 
 def test_retain_graph_allows_second_backward():
@@ -172,7 +172,7 @@ def test_only_floating_point_tensors_require_grad():
             lib.tensor([1, 2]).requires_grad_()
         return str(err.value)
     mine, theirs = both(run)
-    assert mine == theirs
+    assert mine == theirs.replace("torch.", "ember.")  # type names print with ember's module name
 
 
 def test_requires_grad_flag_of_nonleaf_cannot_be_cleared():
@@ -182,7 +182,7 @@ def test_requires_grad_flag_of_nonleaf_cannot_be_cleared():
             (x * 2).requires_grad_(False)
         return str(err.value)
     mine, theirs = both(run)
-    assert mine == theirs
+    assert mine == theirs.replace("torch.", "ember.")  # type names print with ember's module name
 
 
 def test_inplace_on_leaf_requiring_grad_is_refused_and_leaves_it_unchanged():
@@ -204,7 +204,7 @@ def test_modified_saved_tensor_raises_pytorchs_error():
             y.sum().backward()
         return str(err.value)
     mine, theirs = both(run)
-    assert mine == theirs
+    assert mine == theirs.replace("torch.", "ember.")  # type names print with ember's module name
 
 
 def test_broadcast_gradients_are_summed_to_input_shapes():

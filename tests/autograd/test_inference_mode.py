@@ -165,10 +165,6 @@ def test_model_output_made_in_inference_mode_cannot_be_trained_on():
     assert mine[1][0] is not None
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "op results made by apply_unary/apply_binary's inlined no-grad paths (ember/ops/_op.py, the lead's) are not "
-    "marked as inference tensors yet: each needs 'if inference_use.active and _state.inference: "
-    "result._vc = INFERENCE_VERSION' (from ember.autograd.grad_mode) before returning"))
 def test_op_results_in_inference_mode_are_inference_tensors():
     def run(lib):
         x = lib.ones(2, 2, requires_grad=True)

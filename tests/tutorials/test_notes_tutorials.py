@@ -115,10 +115,6 @@ IN_PLACE_CHECKS = [
 ]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the version-counter error names 'torch.FloatTensor' and 'torch.autograd.set_detect_anomaly' in "
-    "ember (ember/autograd/graph.py MODIFIED_MESSAGE, the lead's): ember's messages say ember. where "
-    "PyTorch's say torch."))
 def test_autograd_mechanics_in_place_checks():
     assert_same_output(IN_PLACE_CHECKS)
 
@@ -139,9 +135,6 @@ SAVED_TENSORS = [
 ]
 
 
-@pytest.mark.xfail(strict=True, raises=AttributeError, reason=(
-    "ember's graph nodes do not expose their saved values as PyTorch's _saved_<name> attributes "
-    "(_saved_self, _saved_result, _saved_exponent ...); ember/autograd/graph.py is the lead's"))
 def test_autograd_mechanics_saved_tensors():
     assert_same_output(SAVED_TENSORS)
 
@@ -161,10 +154,6 @@ INFERENCE_TENSORS = [
 ]
 
 
-@pytest.mark.xfail(strict=True, raises=AttributeError, reason=(
-    "ember's inference_mode is no_grad: tensors made in it are not marked (no Tensor.is_inference), "
-    "so PyTorch's 'Inference tensors cannot be saved for backward ...' and 'Inplace update to "
-    "inference tensor outside InferenceMode is not allowed ...' errors are not raised"))
 def test_autograd_mechanics_inference_tensors():
     assert_same_output(INFERENCE_TENSORS)
 
