@@ -135,22 +135,8 @@ class Node:
         if self._saved is not None:
             self._saved = FREED
 
-    def __getattr__(self, name):
-        # Reached only when ordinary lookup fails, so recording and backward never come here: PyTorch's
-        # ``_saved_<name>`` and ``_raw_saved_<name>`` attributes, read from ``_saved`` on demand.
-        if name.startswith("_saved_"):
-            entry = _saved_table(type(self)).get(name[7:])
-            if entry is not None:
-                return _saved_value(self, entry)
-        elif name.startswith("_raw_saved_"):
-            entry = _saved_table(type(self)).get(name[11:])
-            if entry is not None and _is_tensor_entry(self, entry):
-                raw = self.__dict__[name] = _new_saved_tensor(self, entry)  # the same object each time
-                return raw
-        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
-
     def __dir__(self):
-        names = list(super().__dir__())
+        names = [n for n in super().__dir__() if not n.startswith(("_saved_", "_raw_saved_"))]
         for name, entry in _saved_table(type(self)).items():
             names.append("_saved_" + name)
             if _is_tensor_entry(self, entry):
@@ -207,6 +193,45 @@ def _saved_table(cls):
                 table[spec] = (k, needed_by, spec)
         _TABLES[cls] = table
     return table
+
+
+def saved_attributes(cls):
+    """``{attribute: property}`` for the ``_saved_<name>`` and ``_raw_saved_<name>`` attributes of the
+    op class ``cls``, named from its ``saves`` and ``saved_names`` alone (the table is built on first read).
+    The Op base installs them on each op class: properties cost nothing until read, where a
+    ``__getattr__`` on Node would slow every attribute read of every node in the engine's loop."""
+    renames = getattr(cls, "saved_names", None) or {}
+    props = {}
+    for own in getattr(cls, "saves", ()):
+        spec = renames.get(own, _PYTORCH_NAMES.get(own, own))
+        name = spec[0] if isinstance(spec, tuple) else spec
+        if name is None:
+            continue
+        props["_saved_" + name] = property(lambda self, n=name: _saved_value(self, _entry(self, "_saved_", n)),
+                                           doc=f"The value this node saved as PyTorch's ``{name}``.")
+        props["_raw_saved_" + name] = property(lambda self, n=name: _raw_saved(self, n),
+                                               doc=f"The SavedTensor behind ``_saved_{name}``.")
+    return props
+
+
+def _entry(node, prefix, name):
+    """The table entry behind ``prefix + name`` (an op subclass may inherit a property it does not have)."""
+    entry = _saved_table(type(node)).get(name)
+    if entry is None:
+        raise AttributeError(f"'{type(node).__name__}' object has no attribute '{prefix}{name}'")
+    return entry
+
+
+def _raw_saved(node, name):
+    """``grad_fn._raw_saved_<name>``: one SavedTensor per node and name, made on first read."""
+    entry = _entry(node, "_raw_saved_", name)
+    if not _is_tensor_entry(node, entry):
+        raise AttributeError(f"'{type(node).__name__}' object has no attribute '_raw_saved_{name}'")
+    key = "_raw_saved_" + name
+    raw = node.__dict__.get(key)
+    if raw is None:
+        raw = node.__dict__[key] = _new_saved_tensor(node, entry)  # the same object each time
+    return raw
 
 
 def _forward_params(cls):

@@ -21,7 +21,7 @@ import numpy as np
 from .._dtype import get_default_dtype, result_type
 from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import INFERENCE_VERSION, _state, inference_use
-from ..autograd.graph import AccumulateGrad, Node, _sequence, on_record, recording
+from ..autograd.graph import AccumulateGrad, Node, _sequence, on_record, recording, saved_attributes
 
 __all__ = ["Op", "Samples", "apply_unary", "apply_binary", "apply", "apply_multi", "apply_view", "edge_of",
            "broadcast_error", "quiet_forward", "rounded_forward"]
@@ -164,6 +164,9 @@ class Op(Node):
             params = list(inspect.signature(cls.forward).parameters)[1:]
         index = tuple(-1 if name == "out" else params.index(name) for name in cls.saves)
         cls._save_index = {_OUT_ONLY: _OUT_ONLY, _FIRST: _FIRST, _BOTH: _BOTH}.get(index, index)
+        # grad_fn._saved_self & co.: properties on the class (a __getattr__ would slow the engine's reads)
+        for attribute, prop in saved_attributes(cls).items():
+            setattr(cls, attribute, prop)
         # The graph holds instances of a subclass named as PyTorch names the node, so that
         # print(y.grad_fn) and IPython's echo show exactly what they show for torch
         # (<MulBackward0 object at 0x...>, <MulBackward0 at 0x...>).
