@@ -8,7 +8,9 @@ import ember
 import ember.distributed as dist
 
 mode = sys.argv[1]
-dist.init_process_group("mpi", timeout=datetime.timedelta(seconds=2))
+# "raise" ends the job through rank 1's abort, not the timeout: a long one there keeps rank 0 from timing out
+# first (and aborting rank 1 before it prints its traceback) on a loaded machine
+dist.init_process_group("mpi", timeout=datetime.timedelta(seconds=15 if mode == "raise" else 2))
 print(f"rank {dist.get_rank()} env RANK={os.environ.get('RANK')} LOCAL_RANK={os.environ.get('LOCAL_RANK')} "
       f"WORLD_SIZE={os.environ.get('WORLD_SIZE')} args={sys.argv[1:]}", flush=True)
 if dist.get_rank() == 1:
