@@ -110,12 +110,15 @@ def float_scalar_operand(input, other):
     return input
 
 
-def apply_broadcast(cls, tensors, *params):
-    """``apply`` that reports shapes that do not broadcast in PyTorch's words."""
+def apply_broadcast(cls, tensors, *params, named=None):
+    """``apply`` that reports shapes that do not broadcast in PyTorch's words.
+
+    ``named`` lists the tensors in the order PyTorch's error names them (``tensors`` when None).
+    """
     try:
         return apply(cls, tensors, *params)
     except ValueError:
-        err = broadcast_error(*(t._data.shape for t in tensors))
+        err = broadcast_error(*(t._data.shape for t in (named or tensors)))
         if err is None:
             raise
         raise err from None

@@ -48,15 +48,25 @@ def _integral(kernel, input, other):
         input, other = other, input
     x, y = promote((input, other))
     if x._data.dtype.kind == "f":
-        raise not_implemented(kernel, x)
+        # PyTorch's TensorIterator checks the shapes before the kernel's dtype dispatch
+        raise broadcast_error(np.shape(x._data), np.shape(y._data)) or not_implemented(kernel, x)
     return x._data, y._data
 
 
 def bitwise_not(input, *, out=None):
     """Return the elementwise bitwise NOT (logical NOT for bool tensors)."""
     if input._data.dtype.kind == "f":
+        # PyTorch raises not_implemented("bitwise_not_cpu", input) here; kept as ``~``'s TypeError while
+        # Tensor.__invert__ still calls this function instead of ``invert``
         raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
     return _store_out(_wrap(np.invert(input._data)), out, 'bitwise_not')
+
+
+def invert(input):
+    """Return ``~input``: ``bitwise_not``, but Python's operator refuses floats with a TypeError first."""
+    if input._data.dtype.kind == "f":
+        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
+    return _wrap(np.invert(input._data))
 
 
 def bitwise_and(input, other, *, out=None):

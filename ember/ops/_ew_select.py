@@ -249,6 +249,15 @@ class MaskedFillTensor(Op):
 
 def masked_fill(input, mask, value):
     """Return ``input`` with ``value`` (a number or a 0-d tensor) where the boolean ``mask`` is True."""
+    return _masked_fill(input, mask, value, (mask, input))
+
+
+def masked_fill_self_first(input, mask, value):
+    """``masked_fill`` for ``masked_fill_``, whose broadcast error names ``input`` before ``mask``."""
+    return _masked_fill(input, mask, value, (input, mask))
+
+
+def _masked_fill(input, mask, value, named):
     if mask._data.dtype.kind != "b":
         raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype "
                            f"{CPP_NAMES[mask._data.dtype.char]}")
@@ -258,8 +267,8 @@ def masked_fill(input, mask, value):
                                f"{value._data.ndim} dimension(s).")
         if input._data.dtype.kind == "f" and value.dtype is not input.dtype:
             value = to_dtype(value, input.dtype)
-        return apply_broadcast(MaskedFillTensor, (input, mask, value))
-    return apply_broadcast(MaskedFill, (input, mask), value)
+        return apply_broadcast(MaskedFillTensor, (input, mask, value), named=named)
+    return apply_broadcast(MaskedFill, (input, mask), value, named=named)
 
 
 OPS = (Clamp, ClampMin, ClampMax, ClampTensor, ClampMinTensor, ClampMaxTensor, ClampTensorMin,

@@ -19,8 +19,9 @@ from ._ew_binary import (  # noqa: F401
     addcdiv, addcmul, arctan2, atan2, clamp, clamp_max, clamp_min, clip, fmax, fmin, hypot, lerp,
     logaddexp, masked_fill, maximum, minimum, where, xlogy)
 from ._ew_logic import (  # noqa: F401
-    bitwise_and, bitwise_left_shift, bitwise_not, bitwise_or, bitwise_right_shift, bitwise_xor,
+    bitwise_and, bitwise_left_shift, bitwise_not, bitwise_or, bitwise_right_shift, bitwise_xor, invert,
     logical_and, logical_not, logical_or, logical_xor)
+from ._ew_select import masked_fill_self_first  # noqa: F401 - for inplace.masked_fill_
 from ._out import store as _store_out
 from . import _numpy_api as _np_api
 
@@ -194,7 +195,8 @@ def rsub(input, other, *, alpha=1):
     _check_bool_sub(input, other)
     if isinstance(other, Tensor):
         _check_alpha((input, other), alpha)
-        return apply_broadcast(RSubTensor, promote((input, other)), alpha)
+        x, y = promote((input, other))
+        return apply_broadcast(RSubTensor, (x, y), alpha, named=(y, x))
     if alpha != 1:
         input = mul(input, alpha)
     return apply_binary(RSub, input, other)
@@ -335,7 +337,9 @@ def floor_divide(input, other, *, out=None):
 
 
 def rfloordiv(input, other):
-    """Return ``other // input`` for a scalar ``other``."""
+    """Return ``other // input``."""
+    if isinstance(other, Tensor):
+        return floor_divide(other, input)
     if _bool_result(input, other):
         raise not_implemented("div_floor_cpu", input)
     return apply_binary(RFloorDivide, input, other)

@@ -391,9 +391,9 @@ class MaskedScatter(Op):
     samples = Samples("masked_scatter", cases=lambda make: [
         ((make((3, 4)), make((4,), None, None, "bool"), make((13,))), {})])
 
-    def forward(ctx, x, s, keys):
+    def forward(ctx, x, s, keys, shape):
         ctx.keys, ctx.src_shape = keys, s.shape
-        out = x.copy()
+        out = np.array(np.broadcast_to(x, shape))
         picked = keys[0][0].size
         out[keys[0]] = s.reshape(-1)[:picked]
         return out
@@ -413,13 +413,14 @@ def masked_scatter(input, mask, source):
         raise RuntimeError(f"masked_scatter: expected self and source to have same dtypes but got"
                            f"{_name(input._data)} and {_name(source._data)}")
     try:
-        m = np.broadcast_to(mask._data, input._data.shape)
+        shape = np.broadcast_shapes(mask._data.shape, input._data.shape)
     except ValueError:
-        raise broadcast_error(input._data.shape, mask._data.shape) from None
+        raise broadcast_error(mask._data.shape, input._data.shape) from None
+    m = np.broadcast_to(mask._data, shape)
     keys = (np.nonzero(m.reshape(-1) if m.ndim == 0 else m),)
     if keys[0][0].size > source._data.size:
         raise RuntimeError("Number of elements of source < number of ones in mask")
-    return apply(MaskedScatter, (input, source), keys)
+    return apply(MaskedScatter, (input, source), keys, shape)
 
 
 def nonzero(input, *, as_tuple=False, out=None):

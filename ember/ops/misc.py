@@ -125,7 +125,7 @@ class Logcumsumexp(Op):
 
 def logcumsumexp(input, dim, *, out=None):
     """Return the log of the cumulative sum of exponentials of ``input`` along ``dim``."""
-    return apply_unary(Logcumsumexp, input, input._wrap_dim(dim))
+    return apply_unary(Logcumsumexp, input, _red.int_dim(input, dim, "logcumsumexp"))
 
 
 OPS = (DiagEmbed, Deg2Rad, Rad2Deg, Logcumsumexp)
@@ -441,6 +441,8 @@ _NANMEDIAN = _red._return_type("nanmedian", ("values", "indices"))
 def nanmedian(input, dim=None, keepdim=False, *, out=None):
     """Return the lower median ignoring NaN (with its indices along ``dim`` when given)."""
     from .indexing import gather
+    if dim is not None:
+        _red.int_dim(input, dim, "nanmedian")
     if dim is not None and not input._data.ndim:  # a 0-d input is its own median, at index 0
         input._wrap_dim(dim)
         return _NANMEDIAN(_shape.reshape(input, ()), _wrap(np.zeros((), np.int64)))

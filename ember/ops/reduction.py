@@ -498,9 +498,17 @@ _EMPTY_ALL = ("{}(): Expected reduction dim to be specified for input.numel() ==
               "with the 'dim' argument.")
 
 
+def int_dim(input, dim, name):
+    """``input._wrap_dim(dim)``, with the TypeError of PyTorch's argument parser when ``dim`` is no int."""
+    try:
+        return input._wrap_dim(dim)
+    except TypeError:
+        raise TypeError(f"{name}(): argument 'dim' must be int, not {type(dim).__name__}") from None
+
+
 def _nonempty_dim(input, dim, name, sep="(): "):
     """Wrap ``dim``, raising PyTorch's IndexError when that dimension is empty."""
-    d = input._wrap_dim(dim)
+    d = int_dim(input, dim, name)
     if input._data.ndim and input._data.shape[d] == 0:
         raise IndexError(f"{name}{sep}Expected reduction dim {d} to have non-zero size.")
     return d
@@ -943,19 +951,24 @@ class Cumprod(Op):
         return (_cumprod_grad_exact(x, grad, ctx.dim),)
 
 
-def _cum_args(input, dim, dtype):
-    d = input._wrap_dim(dim)
+def _cum_args(input, dim, dtype, name):
+    if dim is _NO_DIM:  # PyTorch's argument parser words this, not Python
+        raise TypeError(f'{name}() missing 1 required positional arguments: "dim"')
+    d = int_dim(input, dim, name)
     return (d if input._data.ndim else None), _sum_dtype(input, dtype)
 
 
-def cumsum(input, dim, *, dtype=None, out=None):
+_NO_DIM = object()
+
+
+def cumsum(input, dim=_NO_DIM, *, dtype=None, out=None):
     """Return the running sum along ``dim`` (integers accumulate in int64)."""
-    return _store_out(apply_unary(Cumsum, input, *_cum_args(input, dim, dtype)), out, 'cumsum')
+    return _store_out(apply_unary(Cumsum, input, *_cum_args(input, dim, dtype, "cumsum")), out, 'cumsum')
 
 
-def cumprod(input, dim, *, dtype=None, out=None):
+def cumprod(input, dim=_NO_DIM, *, dtype=None, out=None):
     """Return the running product along ``dim`` (integers accumulate in int64)."""
-    return _store_out(apply_unary(Cumprod, input, *_cum_args(input, dim, dtype)), out, 'cumprod')
+    return _store_out(apply_unary(Cumprod, input, *_cum_args(input, dim, dtype, "cumprod")), out, 'cumprod')
 
 
 class Cummax(_Select):
@@ -973,8 +986,11 @@ class Cummin(_Select):
 
 
 def _cum_extreme(input, dim, ufunc, cls, rtype):
-    d = input._wrap_dim(dim)
+    name = rtype.__name__.rsplit(".", 1)[-1]
     x = input._data
+    if not x.ndim and dim not in (0, -1) and isinstance(dim, int):
+        raise IndexError(f"{name}(): Expected reduction dim -1 or 0 for scalar but got {dim}")
+    d = int_dim(input, dim, name)
     if not x.ndim:
         idx = np.zeros((), _INT64)
         return rtype(apply_unary(cls, input, idx, d, True), _wrap(idx))
@@ -1043,7 +1059,7 @@ def _softmax_input(input, dim, dtype, kernel):
     if dtype is not None:
         from .elementwise import to
         input = to(input, dtype)
-    d = input._wrap_dim(dim)
+    d = int_dim(input, dim, kernel)
     if input._data.dtype.kind != "f":
         kernel += "_lastdim" if d >= input._data.ndim - 1 else ""
         raise NotImplementedError(f"\"{kernel}_kernel_impl\" not implemented for '{_dtype_name(input)}'")
@@ -1125,7 +1141,7 @@ class Topk(_Select):
 def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):  # noqa: A002 - PyTorch's keyword
     """Return the named tuple (values, indices) of the ``k`` largest elements along ``dim``."""
     x = input._data
-    d = input._wrap_dim(dim)
+    d = int_dim(input, dim, "topk")
     size = x.shape[d] if x.ndim else 1
     if not 0 <= k <= size:
         raise RuntimeError("selected index k out of range")

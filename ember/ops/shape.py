@@ -165,7 +165,11 @@ class Unsqueeze(Op):
 
 def unsqueeze(input, dim):
     """Return ``input`` with a size-one dimension inserted at ``dim``."""
-    return apply_view(Unsqueeze, input, input._wrap_dim(dim, input._data.ndim + 1))
+    try:
+        d = input._wrap_dim(dim, input._data.ndim + 1)
+    except TypeError:  # PyTorch's argument parser refuses a dim that is no int
+        raise TypeError(f"unsqueeze(): argument 'dim' must be int, not {type(dim).__name__}") from None
+    return apply_view(Unsqueeze, input, d)
 
 
 def _inverse(perm):
@@ -257,22 +261,21 @@ def expand(input, *sizes):
                            f"provided ({len(sizes)}) must be greater or equal to the number of dimensions in the "
                            f"tensor ({len(shape)})")
     lead = len(sizes) - len(shape)
-    out = []
-    for i, s in enumerate(sizes):
+    out = list(sizes)
+    for i in range(len(sizes) - 1, -1, -1):  # PyTorch's infer_size checks from the last dimension
+        s = sizes[i]
         if i < lead:
             if s == -1:
-                raise RuntimeError("The expanded size of the tensor (-1) isn't allowed in a leading, "
-                                   "non-existing dimension 0")
-            out.append(s)
+                raise RuntimeError(f"The expanded size of the tensor (-1) isn't allowed in a leading, "
+                                   f"non-existing dimension {i}")
             continue
         cur = shape[i - lead]
         if s == -1:
-            s = cur
+            out[i] = cur
         elif cur != 1 and cur != s:
             raise RuntimeError(f"The expanded size of the tensor ({s}) must match the existing size ({cur}) at "
                                f"non-singleton dimension {i}.  Target sizes: {list(sizes)}.  Tensor sizes: "
                                f"{list(shape)}")
-        out.append(s)
     return apply_view(Expand, input, tuple(out))
 
 
