@@ -24,7 +24,7 @@ def _name(a):
 def _int_index(index, what):
     a = index._data
     if a.dtype.kind not in "iu":
-        raise RuntimeError(f"{what}(): Expected dtype int64 for index")
+        raise RuntimeError(f"{what}(): Expected dtype int32/int64 for index")
     return a
 
 
@@ -179,7 +179,7 @@ def scatter_add(input, dim, index, src):
     """Return ``input`` with the values of ``src`` added at ``index`` along ``dim``."""
     dim = input._wrap_dim(dim)
     index = _vector_index(input, index)
-    idx = _int_index(index, "scatter_add")
+    idx = _int_index(index, "scatter")  # PyTorch's scatter_add shares scatter's check
     _check_gather(input, dim, index, src, "scatter_add")
     if src._data.dtype != input._data.dtype:
         raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
@@ -194,11 +194,23 @@ def _dim_index_key(input, dim, index, what):
         raise IndexError(f"{what}(): Index is supposed to be a vector")
     a = a.reshape(-1)
     n = input._data.shape[dim] if input._data.ndim else 1
-    if a.size and (a.max() >= n or a.min() < -n):
-        if what == "index_select":
-            raise IndexError("index out of range in self")
+    if what == "index_select":
+        if a.size and (a.max() >= n or a.min() < 0):
+            raise _index_select_error(input, dim, a, n)
+    elif a.size and (a.max() >= n or a.min() < -n):
         _check_bounds(a, n, dim)
     return (((slice(None),) * dim) + (a,),)
+
+
+def _index_select_error(input, dim, a, n):
+    """PyTorch's error for an index outside ``[0, n)``: its wording depends on the CPU kernel's path."""
+    x = input._data
+    if x.ndim > 1 and x.size == 0 and n == 0:
+        return RuntimeError("index_select(): self indexing axis dim should be positive")
+    if x.ndim > 1 and (x.size == 0 or dim == 1):  # the empty-self check and the dim-1 fast path
+        bad = a[(a < 0) | (a >= n)][0]
+        return RuntimeError(f"INDICES element is out of DATA bounds, id={bad} axis_dim={n}")
+    return IndexError("index out of range in self")
 
 
 class IndexSelect(Index):
@@ -213,6 +225,10 @@ def index_select(input, dim, index, *, out=None):
     """Return the slices of ``input`` along ``dim`` at the positions in ``index`` (a vector)."""
     dim = input._wrap_dim(dim)
     if input._data.ndim == 0:
+        if index._data.size != 1 and index._data.ndim <= 1:
+            raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got {index._data.size} "
+                               f"value(s)")
+        _dim_index_key(input, 0, index, "index_select")
         return _store_out(apply_unary(IndexSelect, input, ((Ellipsis,),)), out, 'index_select')
     return _store_out(apply_unary(IndexSelect, input, _dim_index_key(input, dim, index, "index_select")), out, 'index_select')
 
@@ -277,10 +293,20 @@ def take_along_dim(input, indices, dim=None, *, out=None):
     from .shape import expand, reshape
     if dim is None:
         return _store_out(gather(reshape(input, (-1,)), 0, reshape(indices, (-1,))), out, 'take_along_dim')
+    if input._data.ndim != indices._data.ndim:
+        raise RuntimeError(f"torch.take_along_dim(): input and indices should have the same number of dimensions, "
+                           f"but got {input._data.ndim} dimensions for input, and {indices._data.ndim} dimensions "
+                           f"for indices")
+    if indices._data.dtype != np.int64:
+        raise RuntimeError(f"torch.take_along_dim(): dtype of indices should be Long but got {_name(indices._data)}")
     dim = input._wrap_dim(dim)
     xs, ix = list(input._data.shape), list(indices._data.shape)
     xs[dim] = ix[dim] = 1
-    shape = np.broadcast_shapes(tuple(xs), tuple(ix))
+    try:
+        shape = np.broadcast_shapes(tuple(xs), tuple(ix))
+    except ValueError:
+        xs[dim] = ix[dim] = indices._data.shape[dim]
+        raise broadcast_error(tuple(xs), tuple(ix)) from None
     x_shape = shape[:dim] + (input._data.shape[dim],) + shape[dim + 1:]
     i_shape = shape[:dim] + (indices._data.shape[dim],) + shape[dim + 1:]
     x = input if x_shape == input._data.shape else expand(input, x_shape)

@@ -50,6 +50,13 @@ def _tensor_list(tensors, what):
     return tensors
 
 
+def _stack_list(tensors, what):
+    tensors = _tensor_list(tensors, what)
+    if not tensors:
+        raise RuntimeError(f"{what} expects a non-empty TensorList")
+    return tensors
+
+
 def cat(tensors, dim=0, *, out=None):
     """Return the tensors concatenated along ``dim`` (sizes must match elsewhere; dtypes promote)."""
     tensors = _tensor_list(tensors, "cat")
@@ -152,13 +159,13 @@ def _as_tuple(result):
 
 def hstack(tensors, *, out=None):
     """Return the tensors concatenated column-wise (along dim 1; dim 0 for vectors)."""
-    ts = _as_tuple(atleast_1d(*_tensor_list(tensors, "hstack")))
+    ts = _as_tuple(atleast_1d(*_stack_list(tensors, "hstack")))
     return _store_out(cat(ts, 0 if all(t._data.ndim == 1 for t in ts) else 1), out, 'hstack')
 
 
 def vstack(tensors, *, out=None):
     """Return the tensors concatenated row-wise (along dim 0, vectors as rows)."""
-    return _store_out(cat(_as_tuple(atleast_2d(*_tensor_list(tensors, "vstack"))), 0), out, 'vstack')
+    return _store_out(cat(_as_tuple(atleast_2d(*_stack_list(tensors, "vstack"))), 0), out, 'vstack')
 
 
 row_stack = vstack
@@ -166,7 +173,7 @@ row_stack = vstack
 
 def dstack(tensors, *, out=None):
     """Return the tensors concatenated depth-wise (along dim 2)."""
-    return _store_out(cat(_as_tuple(atleast_3d(*_tensor_list(tensors, "dstack"))), 2), out, 'dstack')
+    return _store_out(cat(_as_tuple(atleast_3d(*_stack_list(tensors, "dstack"))), 2), out, 'dstack')
 
 
 class _Parts(MultiOutputOp):
@@ -211,13 +218,18 @@ def _views_of(parts, input):
 
 def split(tensor, split_size_or_sections, dim=0):
     """Return views of consecutive parts of ``tensor`` along ``dim``: of one size, or of the listed sizes."""
-    dim = tensor._wrap_dim(dim)
-    n = tensor._data.shape[dim] if tensor._data.ndim else 0
+    if not tensor._data.ndim:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
+    given, dim = dim, tensor._wrap_dim(dim)
+    n = tensor._data.shape[dim]
     if isinstance(split_size_or_sections, (list, tuple)):
         sizes = tuple(int(s) for s in split_size_or_sections)
-        if sum(sizes) != n or any(s < 0 for s in sizes):
+        if any(s < 0 for s in sizes):
+            raise RuntimeError(f"split_with_sizes expects split_sizes have only non-negative entries, but got "
+                               f"split_sizes={list(sizes)}")
+        if sum(sizes) != n:  # PyTorch names the dim as given, not wrapped
             raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size "
-                               f"at dimension {dim}), but got split_sizes={list(sizes)}")
+                               f"at dimension {given}), but got split_sizes={list(sizes)}")
         return _views_of(apply_multi(SplitWithSizes, tensor, dim, sizes), tensor)
     size = int(split_size_or_sections)
     if size < 0:
@@ -230,10 +242,12 @@ def split(tensor, split_size_or_sections, dim=0):
 
 def chunk(input, chunks, dim=0):
     """Return ``chunks`` views (or fewer) of nearly equal size along ``dim``."""
+    if not input._data.ndim:
+        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     dim = input._wrap_dim(dim)
-    n = input._data.shape[dim] if input._data.ndim else 0
+    n = input._data.shape[dim]
     return split(input, -(-n // chunks) if n else 0, dim)
 
 
@@ -258,9 +272,9 @@ class Unbind(_Parts):
 
 def unbind(input, dim=0):
     """Return the views of ``input`` at each position of ``dim``, that dimension removed."""
+    dim = input._wrap_dim(dim)
     if input._data.ndim == 0:
         raise IndexError("Dimension specified as 0 but tensor has no dimensions")
-    dim = input._wrap_dim(dim)
     if input._data.shape[dim] == 0:
         return ()
     return _views_of(apply_multi(Unbind, input, dim), input)

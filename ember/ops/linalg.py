@@ -246,6 +246,8 @@ class Mv(Op):
 
 def mv(input, vec, *, out=None):
     """Return the product of a matrix and a vector."""
+    if not input._data.ndim:  # PyTorch reads input's size(0) for the result first
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     if input._data.ndim != 2 or vec._data.ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input._data.ndim}, {vec._data.ndim}")
     _check_matmul(input, vec)

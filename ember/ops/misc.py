@@ -9,6 +9,7 @@ from .._tensor import Tensor, _wrap
 from . import elementwise as _ew
 from . import reduction as _red
 from . import shape as _shape
+from ._ew_base import SCALAR_NAMES
 from ._op import Op, Samples, apply_unary
 
 _new = object.__new__
@@ -252,6 +253,8 @@ def ravel(input):
 
 def select(input, dim, index):
     """Return the slice of ``input`` at ``index`` along ``dim`` (that dim removed)."""
+    if not input._data.ndim:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
     dim = input._wrap_dim(dim)
     return input[(slice(None),) * dim + (index,)]
 
@@ -265,7 +268,8 @@ def index_copy(input, dim, index, source):
                          f"({input.ndim})")
     if source._data.dtype != input._data.dtype:
         raise RuntimeError(f"index_copy_(): self and source expected to have the same dtype, but got "
-                           f"(self) {input.dtype} and (source) {source.dtype}")
+                           f"(self) {SCALAR_NAMES[input._data.dtype.char]} and (source) "
+                           f"{SCALAR_NAMES[source._data.dtype.char]}")
     return index_add(index_fill(input, dim, index, 0), dim, index, source)
 
 
@@ -345,7 +349,9 @@ _TYPE = {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uin
 def bincount(input, weights=None, minlength=0):
     """Return the count of each value of the non-negative integer 1-D ``input`` (weighted when given)."""
     x = input._data
-    if x.ndim != 1 or x.dtype.kind not in "iu":
+    if x.dtype.kind not in "iu":  # the kernel's dtype dispatch comes before its checks
+        raise NotImplementedError(f'"bincount_cpu" not implemented for \'{SCALAR_NAMES[x.dtype.char]}\'')
+    if x.ndim != 1:
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
     if x.size and x.min() < 0:
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")

@@ -115,6 +115,8 @@ def roll(input, shifts, dims=None):
     shifts = shifts if isinstance(shifts, tuple) else (shifts,)
     if len(shifts) != len(dims):
         raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}")
+    if not input._data.ndim and dims:  # PyTorch refuses before wrapping the dim
+        raise IndexError(f"Dimension specified as {dims[0]} but tensor has no dimensions")
     return apply_unary(Roll, input, shifts, tuple(input._wrap_dim(d) for d in dims))
 
 

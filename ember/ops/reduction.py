@@ -17,7 +17,7 @@ from ..autograd.grad_mode import _state
 from ._cascade_sum import torch_sum
 from ._op import _DISCARD, Op, Samples, _record, apply_unary
 from ._out import store as _store_out
-from ._select_order import kthvalue_indices, topk_indices
+from ._select_order import _sort as std_sort, kthvalue_indices, topk_indices
 
 _new = object.__new__
 _INT64 = np.dtype(np.int64)
@@ -200,7 +200,8 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None):
         dim = axis
     np_dtype = input._data.dtype if dtype is None else dtype.numpy_dtype
     if np_dtype.kind != "f":
-        raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be either a floating "
+        raise RuntimeError(f"mean(): could not infer output dtype. {'Input' if dtype is None else 'Optional'} "
+                           f"dtype must be either a floating "
                            f"point or complex dtype. Got: {_NAMES[np_dtype.name]}")
     if dim is None:
         return _store_out(apply_unary(Mean, input, None if input._data.ndim else (), keepdim, np_dtype), out, 'mean')
@@ -1252,6 +1253,40 @@ class UniqueDim(Unique):
     internal_name = "unique_dim"
 
 
+def _lex_less(a, b):
+    """PyTorch's unique_dim row order: the first differing element decides; NaN differs from nothing."""
+    for p, q in zip(a, b):
+        if p < q:
+            return True
+        if p > q:
+            return False
+    return False
+
+
+def _same_row(a, b):
+    for p, q in zip(a, b):
+        if p != q:
+            return False
+    return True
+
+
+def _unique_dim_nan(x, d):
+    """``np.unique(x, axis=d)`` as PyTorch's CPU kernel finds it when NaN breaks the ordering: libstdc++'s
+    std::sort of the slices by ``_lex_less``, then runs of equal slices (NaN equals nothing)."""
+    rows = np.moveaxis(x, d, 0).reshape(x.shape[d], -1).tolist()
+    q = [(tuple(r), i) for i, r in enumerate(rows)]
+    std_sort(q, 0, len(q), _lex_less)
+    reps, counts, inverse = [], [], np.empty(len(q), _INT64)
+    for key, i in q:
+        if reps and _same_row(key, rows[reps[-1]]):
+            counts[-1] += 1
+        else:
+            reps.append(i)
+            counts.append(1)
+        inverse[i] = len(reps) - 1
+    return np.take(x, reps, axis=d), inverse, np.asarray(counts, _INT64)
+
+
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):  # noqa: A002
     """Return the sorted distinct elements (or slices along ``dim``), with inverse indices and counts."""
     x = input._data
@@ -1261,7 +1296,10 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
         inverse, cls = inverse.reshape(x.shape), Unique
     else:
         d = input._wrap_dim(dim)
-        values, inverse, counts = np.unique(x, return_inverse=True, return_counts=True, axis=d)
+        if x.dtype.kind == "f" and np.isnan(x).any():
+            values, inverse, counts = _unique_dim_nan(x, d)
+        else:
+            values, inverse, counts = np.unique(x, return_inverse=True, return_counts=True, axis=d)
         inverse, cls = inverse.reshape(-1), UniqueDim
     result = [apply_unary(cls, input, values)]
     if return_inverse:

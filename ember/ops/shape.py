@@ -66,6 +66,9 @@ class UnsafeView(View):
 
 def view(input, *shape):
     """Return a tensor with the same data and a new shape; fails if the strides do not allow it."""
+    if not shape:
+        raise TypeError("view() received an invalid combination of arguments - got (), but expected one of:\n"
+                        " * (torch.dtype dtype)\n * (tuple of ints size)\n")
     if len(shape) == 1 and not isinstance(shape[0], (tuple, list, int, np.integer)):
         from .elementwise import to
         return to(input, shape[0])  # view(dtype) with a same-size dtype is not supported beyond this
@@ -313,6 +316,8 @@ def contiguous(input, memory_format=None):
 def narrow(input, dim, start, length):
     """Return a view of ``input`` restricted to ``length`` positions of ``dim`` from ``start``."""
     from .indexing import Slice
+    if not input._data.ndim:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     dim = input._wrap_dim(dim)
     n = input._data.shape[dim]
     start = int(start)
