@@ -5,7 +5,7 @@ from .grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inferen
 from .anomaly_mode import detect_anomaly, is_anomaly_check_nan_enabled, is_anomaly_enabled, set_detect_anomaly
 from .function import Function, once_differentiable
 from .gradcheck import gradcheck, gradgradcheck
-from .graph import SavedTensor
+from .saved import SavedTensor
 from . import anomaly_mode, forward_ad, function, functional, graph, viz
 
 __all__ = ["backward", "grad", "enable_grad", "inference_mode", "is_grad_enabled", "is_inference_mode_enabled",

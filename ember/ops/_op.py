@@ -21,7 +21,8 @@ import numpy as np
 from .._dtype import get_default_dtype, result_type
 from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import INFERENCE_VERSION, _state, inference_use
-from ..autograd.graph import AccumulateGrad, Node, _sequence, on_record, recording, saved_attributes
+from ..autograd.graph import AccumulateGrad, Node, _sequence, on_record, recording
+from ..autograd.saved import saved_attributes
 
 __all__ = ["Op", "Samples", "apply_unary", "apply_binary", "apply", "apply_multi", "apply_view", "edge_of",
            "broadcast_error", "quiet_forward", "rounded_forward"]
