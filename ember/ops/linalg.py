@@ -583,6 +583,20 @@ class EinsumMul(Einsum2):
     saved_names = {"x": ("self", "y"), "y": ("other", "x")}
 
 
+def _einsum_dtypes(x, sx, y, sy, keep):
+    """Operands of different dtypes: PyTorch's bmm refuses them when an index of size > 1 in both is
+    summed over; otherwise (a product, or size-1 sums) they promote as ``mul`` does."""
+    from .._dtype import promote_types
+    from ._ew_base import SCALAR_NAMES, to_dtype
+    for c in set(sx) & set(sy):
+        if c not in keep and x._data.shape[sx.index(c)] > 1 and y._data.shape[sy.index(c)] > 1:
+            raise RuntimeError(f"expected scalar type {SCALAR_NAMES[x._data.dtype.char]} but found "
+                               f"{SCALAR_NAMES[y._data.dtype.char]}")
+    # PyTorch keeps summed dims as size 1, so an operand reduced to 0-d here still promotes as a dimensioned one
+    target = promote_types(x.dtype, y.dtype)
+    return to_dtype(x, target), to_dtype(y, target)
+
+
 def einsum(equation, *operands):
     """Return the Einstein summation of ``operands`` described by ``equation`` ('ij,jk->ik')."""
     from ._op import apply_unary
@@ -599,7 +613,10 @@ def einsum(equation, *operands):
         keep = out if k == len(operands) - 1 else "".join(
             dict.fromkeys(c for c in acc_s + ins[k] if c in rest))
         op = EinsumMul if set(acc_s + ins[k]) == set(keep) else Einsum2
-        acc = apply(op, (acc, operands[k]), (acc_s, ins[k], keep))
+        other = operands[k]
+        if acc._data.dtype != other._data.dtype:
+            acc, other = _einsum_dtypes(acc, acc_s, other, ins[k], keep)
+        acc = apply(op, (acc, other), (acc_s, ins[k], keep))
         acc_s = keep
     return acc
 

@@ -33,6 +33,12 @@ def _check_float(np_dtype, kernel):
         raise NotImplementedError(f'"{kernel}" not implemented for \'{_TORCH_NAMES[np.dtype(np_dtype).name]}\'')
 
 
+def _check_normal(np_dtype, shape):
+    """PyTorch's normal kernel, and with it its dtype check, runs only when there is something to draw."""
+    if 0 not in shape:
+        _check_float(np_dtype, "normal_kernel_cpu")
+
+
 def _check_grad(np_dtype, requires_grad):
     """Factories word the integer requires_grad error their own way (checked before drawing)."""
     if requires_grad and np.dtype(np_dtype).kind != "f":
@@ -59,7 +65,7 @@ def randn(*size, generator=None, dtype=None, layout=None, device=None, requires_
     """Returns a tensor filled with random numbers from a normal distribution with mean 0 and variance 1."""
     shape = _sized("randn", size, _size_kw("randn", kwargs))
     np_dtype = _np_dtype(dtype)
-    _check_float(np_dtype, "normal_kernel_cpu")
+    _check_normal(np_dtype, shape)
     return _finish(_gen(generator)._normal(shape, np_dtype), requires_grad, device)
 
 
@@ -139,7 +145,7 @@ def randn_like(input, *, dtype=None, layout=None, device=None, requires_grad=Fal
                generator=None):
     """Returns a tensor with the same size as input filled with random numbers from a standard normal."""
     np_dtype = _like_dtype(input, dtype)
-    _check_float(np_dtype, "normal_kernel_cpu")
+    _check_normal(np_dtype, input._data.shape)
     gen = _gen(generator)
     return _finish(_like_draw(input, lambda shape: gen._normal(shape, np_dtype)), requires_grad, device)
 
@@ -181,18 +187,18 @@ def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, layout=None,
                             "but expected (float mean, float std, tuple of ints size)")
         _check_std(std)
         np_dtype = _np_dtype(dtype)
-        _check_float(np_dtype, "normal_kernel_cpu")
         shape = _size_args((size,) if isinstance(size, (int, np.integer)) else tuple(size))
+        _check_normal(np_dtype, shape)
         return _finish(gen._normal(shape, np_dtype, mean, std), requires_grad, device)
     if s_t and (std._data < 0).any():
         raise RuntimeError("normal expects all elements of std >= 0.0")
     if not s_t:
         _check_std(std)
     out_dtype = mean._data.dtype if m_t else std._data.dtype
-    _check_float(out_dtype, "normal_kernel_cpu")
     m_arr = mean._data if m_t else np.asarray(mean, dtype=out_dtype)
     s_arr = std._data if s_t else None
     shape = np.broadcast_shapes(m_arr.shape, s_arr.shape if s_t else ())
+    _check_normal(out_dtype, shape)
     if s_t:
         # PyTorch draws standard normals, then output.mul_(std).add_(mean): two roundings
         out = gen._normal(shape, out_dtype)
@@ -238,7 +244,7 @@ def normal_(tensor, mean=0.0, std=1.0, *, generator=None):
     """Fills tensor with elements sampled from the normal distribution parameterized by mean and std."""
     np_dtype = tensor._data.dtype
     _check_std(std)
-    _check_float(np_dtype, "normal_kernel_cpu")
+    _check_normal(np_dtype, tensor._data.shape)
     gen = _gen(generator)
     return _fill(tensor, lambda shape, contiguous: gen._normal(shape, np_dtype, mean, std, contiguous))
 
