@@ -10,7 +10,7 @@ from . import elementwise as _ew
 from . import reduction as _red
 from . import shape as _shape
 from ._ew_base import SCALAR_NAMES
-from ._op import Op, Samples, apply_unary
+from ._op import Op, Samples, apply, apply_unary
 
 _new = object.__new__
 
@@ -61,7 +61,7 @@ def diag(input, diagonal=0, *, out=None):
     if input.ndim == 1:
         return diag_embed(input, diagonal)
     if input.ndim == 2:
-        return _shape.clone(_shape.diagonal(input, diagonal))
+        return apply_unary(DiagCopy, input, int(diagonal))
     raise RuntimeError("diag(): Supports 1D or 2D tensors. Got " + f"{input.ndim}D")
 
 
@@ -129,7 +129,73 @@ def logcumsumexp(input, dim, *, out=None):
     return apply_unary(Logcumsumexp, input, _red.int_dim(input, dim, "logcumsumexp"))
 
 
-OPS = (DiagEmbed, Deg2Rad, Rad2Deg, Logcumsumexp)
+class DiagCopy(Op):
+    """The diagonal of a matrix as a new vector (``diag`` of a 2-D input: PyTorch's diagonal_copy)."""
+    node_name = "DiagonalBackward0_copy"
+    samples = Samples("diag", cases=lambda make: [((make((3, 4)),), {}), ((make((3, 4)), 1), {}),
+                                                  ((make((4, 3)), -2), {}), ((make((2, 3)), 5), {})])
+
+    def forward(ctx, x, offset):
+        r, c = x.shape
+        n = max(0, min(r, c - offset) if offset >= 0 else min(r + offset, c))
+        steps = np.arange(n)
+        keys = ((steps + max(0, -offset), steps + max(0, offset)),)
+        ctx.shape, ctx.keys = x.shape, keys
+        return x[keys[0]]
+
+    def backward(ctx, xp, grad):
+        return (xp.index_put_zeros(grad, ctx.shape, ctx.keys),)
+
+
+def _rot(xp, x, k, d0, d1):
+    """``x`` rotated by 90 degrees ``k`` times (0 <= k < 4) from ``d0`` toward ``d1``, in flips and a swap."""
+    swap = list(range(x.ndim))
+    swap[d0], swap[d1] = d1, d0
+    if k == 1:
+        return xp.permute(xp.flip(x, (d1,)), swap)
+    if k == 2:
+        return xp.flip(x, (d0, d1))
+    if k == 3:
+        return xp.flip(xp.permute(x, swap), (d1,))
+    return x
+
+
+class Rot90(Op):
+    """A rotation by 90 degrees ``k`` times in the plane of two dims (a copy); backward rotates back."""
+    node_name = "Rot90Backward0"
+    samples = Samples("rot90", cases=lambda make: [((make((3, 4)),), {}), ((make((3, 4)), 2), {}),
+                                                   ((make((2, 3, 4)), 3, (2, 0)), {}), ((make((3, 4)), 0), {})])
+
+    def forward(ctx, x, k, d0, d1):
+        ctx.args = (k, d0, d1)
+        return np.ascontiguousarray(np.rot90(x, k, (d0, d1)))
+
+    def backward(ctx, xp, grad):
+        k, d0, d1 = ctx.args
+        return (_rot(xp, grad, (4 - k) % 4, d0, d1),)
+
+
+class IndexCopy(Op):
+    """``x`` with the slices of ``source`` written at the indexed positions of a dimension."""
+    node_name = "IndexCopyBackward0"
+    samples = Samples("index_copy", cases=lambda make: [
+        ((make((3, 4)), 0, np.array([2, 0]), make((2, 4))), {}),
+        ((make((3, 4)), 1, np.array([3]), make((3, 1))), {})])
+
+    def forward(ctx, x, s, keys):
+        ctx.keys, ctx.src_shape = keys, s.shape
+        out = x.copy()
+        out[keys[0]] = s
+        return out
+
+    def backward(ctx, xp, grad):
+        picked = xp.index(grad, ctx.keys)
+        if tuple(picked.shape) != ctx.src_shape:  # a 0-d input or source: one element either way
+            picked = xp.reshape(picked, ctx.src_shape)
+        return xp.zero_at(grad, ctx.keys), picked
+
+
+OPS = (DiagEmbed, Deg2Rad, Rad2Deg, Logcumsumexp, DiagCopy, Rot90, IndexCopy)
 
 
 # ---------------------------------------------------------------- composites (their nodes are the parts')
@@ -159,6 +225,15 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
     if dim is None:
         input, dim = _shape.flatten(input), 0
     dim = input._wrap_dim(dim)
+    if isinstance(repeats, (int, np.integer)):
+        if repeats < 0:
+            raise RuntimeError("Repeats must be non-negative")
+        # PyTorch: unsqueeze, expand, a contiguous clone, then flatten (ViewBackward0)
+        x = _shape.unsqueeze(input, dim + 1)
+        shape = list(x.shape)
+        shape[dim + 1] = int(repeats)
+        x = _shape.clone(_shape.expand(x, *shape))
+        return _shape.view(x, tuple(shape[:dim]) + (shape[dim] * shape[dim + 1],) + tuple(shape[dim + 2:]))
     counts = repeats._data if isinstance(repeats, Tensor) else np.asarray(repeats)
     if counts.ndim and counts.shape[0] not in (1, input.shape[dim]):
         raise RuntimeError("repeats must have the same size as input along dim, but got repeats.size(0) = "
@@ -178,14 +253,7 @@ def rot90(input, k=1, dims=(0, 1)):
     d0, d1 = input._wrap_dim(dims[0]), input._wrap_dim(dims[1])
     if d0 == d1:
         raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {d0} and dim1 = {d1}")
-    k %= 4
-    if k == 1:
-        return _shape.transpose(_shape.flip(input, (d1,)), d0, d1)
-    if k == 2:
-        return _shape.flip(input, (d0, d1))
-    if k == 3:
-        return _shape.flip(_shape.transpose(input, d0, d1), (d1,))
-    return _shape.clone(input)
+    return apply_unary(Rot90, input, k % 4, d0, d1)
 
 
 def kron(input, other, *, out=None):
@@ -248,7 +316,8 @@ def _split_even(input, ios, dim, name):
 
 def ravel(input):
     """Return ``input`` flattened to 1-D (a view when possible)."""
-    return _shape.flatten(input)
+    # PyTorch: contiguous().view(-1), so a strided input records CloneBackward0 under ViewBackward0
+    return _shape.view(_shape.contiguous(input), -1)
 
 
 def select(input, dim, index):
@@ -261,16 +330,44 @@ def select(input, dim, index):
 
 def index_copy(input, dim, index, source):
     """Return ``input`` with the slices of ``source`` copied to the positions ``index`` along ``dim``."""
-    from .indexing import index_add, index_fill
+    dim = input._wrap_dim(dim)
+    a = index._data
+    if a.ndim > 1:
+        raise IndexError(f"index_copy_(): Index should have dimension 1 or 0 (got {a.ndim})")
+    if source.ndim == 0 and a.size != 1:
+        raise IndexError(f"index_copy_(): When source is scalar, index should have one element (got {a.size})")
     if input.ndim and source.ndim and input.ndim != source.ndim:
         raise IndexError("index_copy_(): When source and destination are not scalars, their dimensionality must "
                          "match. Source dimensionality (" + f"{source.ndim}), destination dimensionality "
                          f"({input.ndim})")
+    if a.dtype != np.int64:
+        raise RuntimeError(f"index_copy_(): Expected a long tensor for index, but got {SCALAR_NAMES[a.dtype.char]}")
     if source._data.dtype != input._data.dtype:
         raise RuntimeError(f"index_copy_(): self and source expected to have the same dtype, but got "
                            f"(self) {SCALAR_NAMES[input._data.dtype.char]} and (source) "
                            f"{SCALAR_NAMES[source._data.dtype.char]}")
-    return index_add(index_fill(input, dim, index, 0), dim, index, source)
+    _check_index_copy_sizes(input, dim, a, source)
+    a = a.reshape(-1)
+    keys = (((slice(None),) * dim + (a,)) if input.ndim else (Ellipsis,),)
+    return apply(IndexCopy, (input, source), keys)
+
+
+def _check_index_copy_sizes(input, dim, a, source):
+    dest, src = list(input.shape), list(source.shape)
+    for sizes in (dest, src):
+        if sizes:
+            del sizes[dim]
+    if dest != src:
+        raise RuntimeError(f"index_copy_(): Source/destination tensor must have same slice shapes. Destination slice "
+                           f"shape: {' '.join(map(str, dest))} at dimension {dim} and source slice shape: "
+                           f"{' '.join(map(str, src))} at dimension 0.")
+    if source.ndim and a.size != source.shape[dim]:
+        raise IndexError(f"index_copy_(): Number of indices ({a.size}) should be equal to source.size(dim) "
+                         f"({source.shape[dim]})")
+    n = input.shape[dim] if input.ndim else 1
+    bad = a[(a < 0) | (a >= n)]
+    if bad.size:
+        raise IndexError(f"index_copy_(): index {bad.flat[0]} is out of bounds for dimension {dim} with size {n}")
 
 
 def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
@@ -407,7 +504,9 @@ def _quantile(input, q, dim, keepdim, interpolation, ignore_nan, name):
     if interpolation not in ("linear", "lower", "higher", "midpoint", "nearest"):
         raise RuntimeError(f"{name}() interpolation must be one of linear, lower, higher, midpoint or nearest. "
                            f"Got {interpolation}")
-    x = _shape.flatten(input) if dim is None else _shape.movedim(input, input._wrap_dim(dim), -1)
+    if dim is not None:
+        input._wrap_dim(dim)
+    x = _shape.flatten(input) if dim is None or not input.ndim else _shape.movedim(input, input._wrap_dim(dim), -1)
     ordered = _red.sort(x, -1).values                      # NaN sort last, as in PyTorch
     nan = np.isnan(x._data)
     n = (~nan).sum(-1, keepdims=True) if ignore_nan else np.full(x.shape[:-1] + (1,), x.shape[-1])
@@ -424,11 +523,13 @@ def _quantile(input, q, dim, keepdim, interpolation, ignore_nan, name):
     bad = (n == 0) if ignore_nan else nan.any(-1, keepdims=True)
     if bad.any():
         out = _ew.where(_wrap(np.broadcast_to(bad, out.shape)), float("nan"), out)
-    out = _shape.movedim(out, -1, 0)                      # q's dim leads, as in PyTorch
-    if keepdim:
-        out = _shape.unsqueeze(out, (input._wrap_dim(dim) if dim is not None else 0) + 1) if dim is not None else \
-            _shape.reshape(out, (out.shape[0],) + (1,) * input.ndim)
-    return out[0] if np.ndim(qs) == 0 else out
+    if keepdim and input.ndim:
+        out = _shape.unsqueeze(out, input._wrap_dim(dim)) if dim is not None else \
+            _shape.reshape(out, (1,) * input.ndim + (out.shape[-1],))
+    # q's dim is dropped or moved first in place, as PyTorch's kernel ends (SqueezeBackward4)
+    if np.ndim(qs) == 0:
+        return _shape.squeeze_(out, -1)
+    return _shape.squeeze_(_shape.transpose_(_shape.unsqueeze_(out, 0), 0, -1), -1)
 
 
 def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None):
@@ -446,27 +547,27 @@ _NANMEDIAN = _red._return_type("nanmedian", ("values", "indices"))
 
 def nanmedian(input, dim=None, keepdim=False, *, out=None):
     """Return the lower median ignoring NaN (with its indices along ``dim`` when given)."""
-    from .indexing import gather
-    if dim is not None:
-        _red.int_dim(input, dim, "nanmedian")
-    if dim is not None and not input._data.ndim:  # a 0-d input is its own median, at index 0
-        input._wrap_dim(dim)
-        return _NANMEDIAN(_shape.reshape(input, ()), _wrap(np.zeros((), np.int64)))
-    x = _shape.flatten(input) if dim is None else _shape.movedim(input, input._wrap_dim(dim), -1)
-    if x.shape[-1] == 0 and dim is None:
-        return _wrap(np.asarray(np.nan, input._data.dtype))
-    order = np.argsort(x._data, -1, kind="stable")           # NaN sort last
-    n = (~np.isnan(x._data)).sum(-1, keepdims=True)
-    k = np.maximum((n - 1) // 2, 0)
-    idx = np.take_along_axis(order, k, -1)
-    values = gather(x, -1, _wrap(idx))
     if dim is None:
-        return _shape.reshape(values, ())
-    values, idx = _shape.squeeze(values, -1), _wrap(idx[..., 0])
-    if keepdim:
-        d = input._wrap_dim(dim)
-        values, idx = _shape.unsqueeze(values, d), _shape.unsqueeze(idx, d)
-    return _NANMEDIAN(values, idx)
+        return apply_unary(_red.NanmedianAll, input)
+    d = _red.int_dim(input, dim, "nanmedian")
+    x = input._data
+    if not x.ndim:  # a 0-d input is its own median, at index 0
+        return _red._select(_red.NanmedianDim, input, _red._ZERO_INDEX, d, keepdim, _NANMEDIAN)
+    if x.shape[d] == 0:  # PyTorch's shared kernel names median
+        raise IndexError(f"median(): Expected reduction dim {d} to have non-zero size.")
+    order = np.argsort(x, d, kind="stable")           # NaN sort last
+    n = (~np.isnan(x)).sum(d, keepdims=True) if x.dtype.kind == "f" else np.full_like(order.take([0], d), x.shape[d])
+    idx = np.take_along_axis(order, np.maximum((n - 1) // 2, 0), d)
+    if (n == 0).any():  # all NaN: where libstdc++'s nth_element leaves the first index among equals
+        idx = np.where(n == 0, _all_nan_index(x.shape[d]), idx)
+    return _red._select(_red.NanmedianDim, input, idx, d, keepdim, _NANMEDIAN)
+
+
+def _all_nan_index(size):
+    from ._select_order import _nth_element
+    q = [(0, i) for i in range(size)]
+    _nth_element(q, 0, 0, size, lambda a, b: False)  # NaN compares as nothing: all equivalent
+    return q[0][1]
 
 
 def scatter_reduce(input, dim, index, src, reduce, *, include_self=True, out=None):

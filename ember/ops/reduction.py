@@ -1184,6 +1184,29 @@ class MedianAll(MaxAll):
         return np.asarray(np.partition(flat, k)[k])
 
 
+class NanmedianAll(MaxAll):
+    """The lower median of the non-NaN elements (NaN if there are none); ties share the gradient evenly."""
+    node_name = "NanmedianBackward0"
+    samples = Samples("nanmedian", empty=False)
+
+    def forward(ctx, x):
+        _reduce_state(ctx, x, None, False)
+        ctx.np_dtype = x.dtype
+        flat = x.reshape(-1)
+        if x.dtype.kind == "f":
+            flat = flat[~np.isnan(flat)]
+        if flat.size == 0:
+            return np.asarray(np.nan, dtype=x.dtype)
+        k = (flat.size - 1) // 2
+        return np.asarray(np.partition(flat, k)[k])
+
+
+class NanmedianDim(_Select):
+    """The lower median of the non-NaN elements along ``dim`` (chosen by ``nanmedian``)."""
+    node_name = "NanmedianBackward1"
+    samples = Samples("nanmedian", cases=_dim_cases({"dim": 0}, {"dim": -1, "keepdim": True}, {"dim": 1}))
+
+
 class MedianDim(_Select):
     """The lower median along ``dim``."""
     node_name = "MedianBackward1"
@@ -1342,4 +1365,5 @@ def count_nonzero(input, dim=None):
 
 OPS = (Sum, SumDim, Nansum, Mean, MeanDim, Prod, ProdDim, TakeAlong, PutAlong, MaxDim, MinDim, MaxAll, MinAll,
        Amax, Amin, Aminmax, Var, Std, VarMean, StdMean, Norm, Logsumexp, Cumsum, ReverseCumsum, Cumprod, Cummax,
-       Cummin, Softmax, LogSoftmax, Sort, SortStable, Topk, Kthvalue, MedianAll, MedianDim, Mode, Unique, UniqueDim)
+       Cummin, Softmax, LogSoftmax, Sort, SortStable, Topk, Kthvalue, MedianAll, MedianDim, NanmedianAll, NanmedianDim,
+       Mode, Unique, UniqueDim)
