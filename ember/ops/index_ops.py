@@ -175,15 +175,26 @@ class ScatterAdd(Op):
         return grad, xp.index_put_zeros(xp.index(grad, ctx.keys), ctx.src_shape, (ctx.src_key,))
 
 
+class ScatterReduceSum(ScatterAdd):
+    """``scatter_reduce(..., reduce='sum')`` (include_self): scatter_add under PyTorch's node name."""
+    node_name = "ScatterReduceBackward0"
+    samples = Samples("scatter_reduce", cases=lambda make: [
+        ((make((3, 4)), 1, make((3, 5), 0, 3, "int64"), make((3, 5)), "sum"), {})])
+
+
 def scatter_add(input, dim, index, src):
     """Return ``input`` with the values of ``src`` added at ``index`` along ``dim``."""
+    return _scatter_add(input, dim, index, src, ScatterAdd)
+
+
+def _scatter_add(input, dim, index, src, cls):
     dim = input._wrap_dim(dim)
     index = _vector_index(input, index)
     idx = _int_index(index, "scatter")  # PyTorch's scatter_add shares scatter's check
     _check_gather(input, dim, index, src, "scatter_add")
     if src._data.dtype != input._data.dtype:
         raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
-    return apply(ScatterAdd, (input, src), (_dim_key(input._data.shape, dim, idx),), _src_key(index))
+    return apply(cls, (input, src), (_dim_key(input._data.shape, dim, idx),), _src_key(index))
 
 
 def _dim_index_key(input, dim, index, what):

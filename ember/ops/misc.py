@@ -576,8 +576,8 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True, out=Non
     if reduce not in ("sum", "prod", "mean", "amax", "amin"):
         raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
     if reduce == "sum" and include_self:  # the differentiable case: scatter_add
-        from .indexing import scatter_add
-        return scatter_add(input, dim, index, src)
+        from .index_ops import ScatterReduceSum, _scatter_add
+        return _scatter_add(input, dim, index, src, ScatterReduceSum)
     if (input._requires_grad or src._requires_grad):
         raise NotImplementedError(f"ember: the gradient of scatter_reduce with reduce='{reduce}' is not implemented")
     dim = input._wrap_dim(dim)
