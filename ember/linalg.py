@@ -20,8 +20,8 @@ __all__ = ["LinAlgError", "cholesky", "cross", "det", "eigh", "eigvalsh", "inv",
 
 def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
     """Return the vector ``ord``-norm of ``x`` over ``dim`` (all elements when None)."""
-    if isinstance(ord, str):
-        raise RuntimeError(f"linalg.vector_norm: Expected a number as ord, but got {ord}")
+    if ord is None or isinstance(ord, str):
+        raise TypeError(f"linalg_vector_norm(): argument 'ord' must be Number, not {type(ord).__name__}")
     return _red.norm(x, ord, dim, keepdim, dtype=dtype)
 
 
@@ -42,6 +42,8 @@ def _keep(result, dims, ndim, keepdim):
 
 def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=None):
     """Return the matrix norm of ``A`` over ``dim``: 'fro', 'nuc', inf, -inf, 1, -1, 2 or -2."""
+    if ord not in ("fro", "nuc", 2, -2, 1, -1, float("inf"), -float("inf")):  # PyTorch checks the order first
+        raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
     _check_float(A, "matrix_norm")
     if A.ndim < 2:
         raise RuntimeError(f"linalg.matrix_norm: The input tensor A must have at least 2 dimensions.")
@@ -49,8 +51,6 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None, out=No
         A = A.to(dtype)
     if ord == "fro":
         return vector_norm(A, 2, dim, keepdim)
-    if ord not in ("nuc", 2, -2, 1, -1, float("inf"), -float("inf")):
-        raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
     M, dims = _to_last_two(A, dim)
     if ord == "nuc":
         result = _red.sum(svdvals(M), -1)
@@ -67,14 +67,20 @@ def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None, out=None):
     """Return a vector or a matrix norm of ``A``, as ``ord`` and ``dim`` select."""
     if isinstance(dim, int):
         dim = (dim,)
-    if dim is not None and len(dim) == 2 or (dim is None and ord is not None and A.ndim == 2):
-        return matrix_norm(A, "fro" if ord is None else ord, (-2, -1) if dim is None else dim, keepdim, dtype=dtype)
-    if isinstance(ord, str):
-        raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(map(str, dim or ()))}")
-    if ord is not None and dim is None and A.ndim != 1:
+    if dim is not None and len(dim) not in (1, 2):
+        raise RuntimeError(f"linalg.norm: If dim is specified, it must be of length 1 or 2. Got {list(dim)}")
+    if ord is None:  # the 2-norm of the flattened dims
+        return vector_norm(A, 2, dim, keepdim, dtype=dtype)
+    if dim is None and A.ndim not in (1, 2):
         raise RuntimeError(f"linalg.norm: If dim is not specified but ord is, the input must be 1D or 2D. "
                            f"Got {A.ndim}D.")
-    return vector_norm(A, 2 if ord is None else ord, dim, keepdim, dtype=dtype)
+    if dim is not None and len(dim) == 2 or (dim is None and A.ndim == 2):
+        return matrix_norm(A, "fro" if ord is None else ord, (-2, -1) if dim is None else dim, keepdim, dtype=dtype)
+    if isinstance(ord, str):
+        if dim is None:  # a 1-D input: matrix_norm refuses it
+            return matrix_norm(A, ord, (-2, -1), keepdim, dtype=dtype)
+        raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(map(str, dim))}")
+    return vector_norm(A, ord, dim, keepdim, dtype=dtype)
 
 
 def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, tol=None, out=None):
@@ -148,8 +154,8 @@ def _svd_legacy(input, some=True, compute_uv=True, *, out=None):
     if not compute_uv:
         s = svdvals(input)
         m, n = input.shape[-2:]
-        zeros = lambda r, c: _wrap(np.zeros(tuple(input.shape[:-2]) + (r, c), input._data.dtype))
-        return _SVD_LEGACY(zeros(m, m if not some else min(m, n)), s, zeros(n, n if not some else min(m, n)))
+        zeros = lambda r: _wrap(np.zeros(tuple(input.shape[:-2]) + (r, r), input._data.dtype))
+        return _SVD_LEGACY(zeros(m), s, zeros(n))  # square zeros whatever ``some``, as PyTorch
     u, s, vh = svd(input, full_matrices=not some)
     return _SVD_LEGACY(u, s, vh.mT)
 
@@ -187,5 +193,7 @@ def _cross_legacy(input, other, dim=None, *, out=None):
                       "explicitly or simply use torch.linalg.cross.\nThe default value of dim will change to agree "
                       "with that of linalg.cross in a future release.", UserWarning, stacklevel=2)
         shape = np.broadcast_shapes(input.shape, other.shape)
-        dim = next((d for d, n in enumerate(shape) if n == 3), -1)
+        dim = next((d for d, n in enumerate(shape) if n == 3), None)
+        if dim is None:
+            raise RuntimeError("no dimension of size 3 in input")
     return cross(input, other, dim=dim)

@@ -843,6 +843,12 @@ def _norm_order(p):
 
 def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
     """Return the vector ``p``-norm of ``input`` over ``dim`` (all elements when None)."""
+    if isinstance(p, str) and p == "nuc":  # a matrix norm over two dims (all dims when None)
+        from ..linalg import matrix_norm
+        dims = list(range(input._data.ndim)) if dim is None else [dim] if isinstance(dim, int) else list(dim)
+        if len(dims) != 2 and input._data.ndim >= 2:  # (a 1-D input: matrix_norm's own error)
+            raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(map(str, dims))}")
+        return _store_out(matrix_norm(input, "nuc", tuple(dims), keepdim, dtype=dtype), out, 'norm')
     if input._data.dtype.kind != "f":
         raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. "
                            f"Got {_dtype_name(input)}")
