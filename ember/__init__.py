@@ -62,6 +62,10 @@ from .ops.linalg_decomp import det, inverse, logdet
 from .ops.misc import (bincount, bucketize, cdist, deg2rad, diag, diag_embed, diagflat, diff, histc, hsplit, index_copy,
                        isin, kron, logcumsumexp, nanmedian, nanquantile, quantile, rad2deg, ravel, repeat_interleave,
                        rot90, scatter_reduce, searchsorted, select, tensor_split, tril_indices, triu_indices, vsplit)
+# special functions (ember/ops/special.py); torch.special is ember.special
+from .ops.special import (copysign, digamma, frexp, gcd, heaviside, i0, isreal, lcm, ldexp, lgamma, logaddexp2,
+                          logit, mvlgamma, nextafter, polygamma, sinc)
+from . import special
 # torch's top-level twins of nn.functional
 from .ops.activation import celu, hardshrink, prelu, selu, threshold
 from .ops.conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d

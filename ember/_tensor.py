@@ -1007,6 +1007,37 @@ class Tensor:
         from . import linalg
         return linalg.matrix_power(self, n)
 
+    # special functions (ember/ops/special.py)
+    def copysign(self, other): return _special.copysign(self, other)
+    def copysign_(self, other): return _special.copysign_(self, other)
+    def ldexp(self, other): return _special.ldexp(self, other)
+    def ldexp_(self, other): return _special.ldexp_(self, other)
+    def nextafter(self, other): return _special.nextafter(self, other)
+    def nextafter_(self, other): return _special.nextafter_(self, other)
+    def frexp(self): return _special.frexp(self)
+    def logaddexp2(self, other): return _special.logaddexp2(self, other)
+    def heaviside(self, values): return _special.heaviside(self, values)
+    def heaviside_(self, values): return _special.heaviside_(self, values)
+    def gcd(self, other): return _special.gcd(self, other)
+    def gcd_(self, other): return _special.gcd_(self, other)
+    def lcm(self, other): return _special.lcm(self, other)
+    def lcm_(self, other): return _special.lcm_(self, other)
+    def sinc(self): return _special.sinc(self)
+    def sinc_(self): return _special.sinc_(self)
+    def logit(self, eps=None): return _special.logit(self, eps)
+    def logit_(self, eps=None): return _special.logit_(self, eps)
+    def lgamma(self): return _special.lgamma(self)
+    def lgamma_(self): return _special.lgamma_(self)
+    def digamma(self): return _special.digamma(self)
+    def digamma_(self): return _special.digamma_(self)
+    def polygamma(self, n): return _special.polygamma(n, self)
+    def polygamma_(self, n): return _special.polygamma_(self, n)
+    def mvlgamma(self, p): return _special.mvlgamma(self, p)
+    def mvlgamma_(self, p): return _special.mvlgamma_(self, p)
+    def i0(self): return _special.i0(self)
+    def i0_(self): return _special.i0_(self)
+    def isreal(self): return _special.isreal(self)
+
     @property
     def nbytes(self):
         return self._data.nbytes
@@ -1109,4 +1140,5 @@ from .ops import shape as _shape  # noqa: E402
 from .ops import misc as _misc  # noqa: E402
 from .ops import linalg_decomp as _lad  # noqa: E402
 from .ops import activation as _act  # noqa: E402
+from .ops import special as _special  # noqa: E402
 from . import _creation  # noqa: E402
