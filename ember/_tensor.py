@@ -1038,6 +1038,32 @@ class Tensor:
     def i0_(self): return _special.i0_(self)
     def isreal(self): return _special.isreal(self)
 
+    # more functions (ember/ops/extra.py)
+    def put(self, index, source, accumulate=False): return _extra.put(self, index, source, accumulate)
+    def addr(self, vec1, vec2, *, beta=1, alpha=1): return _extra.addr(self, vec1, vec2, beta=beta, alpha=alpha)
+    def addr_(self, vec1, vec2, *, beta=1, alpha=1): return _extra.addr_(self, vec1, vec2, beta=beta, alpha=alpha)
+    def addbmm(self, batch1, batch2, *, beta=1, alpha=1):
+        return _extra.addbmm(self, batch1, batch2, beta=beta, alpha=alpha)
+    def addbmm_(self, batch1, batch2, *, beta=1, alpha=1):
+        return _extra.addbmm_(self, batch1, batch2, beta=beta, alpha=alpha)
+    def dist(self, other, p=2): return _extra.dist(self, other, p)
+    def renorm(self, p, dim, maxnorm): return _extra.renorm(self, p, dim, maxnorm)
+    def renorm_(self, p, dim, maxnorm): return _extra.renorm_(self, p, dim, maxnorm)
+    def histogram(self, bins=100, *, range=None, weight=None, density=False):
+        return _extra.histogram(self, bins, range=range, weight=weight, density=density)
+    def diagonal_scatter(self, src, offset=0, dim1=0, dim2=1): return _extra.diagonal_scatter(self, src, offset, dim1, dim2)
+    def select_scatter(self, src, dim, index): return _extra.select_scatter(self, src, dim, index)
+    def slice_scatter(self, src, dim=0, start=None, end=None, step=1):
+        return _extra.slice_scatter(self, src, dim, start, end, step)
+    def narrow_copy(self, dim, start, length): return _extra.narrow_copy(self, dim, start, length)
+    def msort(self): return _extra.msort(self)
+    def argwhere(self): return _extra.argwhere(self)
+    def unique_consecutive(self, return_inverse=False, return_counts=False, dim=None):
+        return _extra.unique_consecutive(self, return_inverse, return_counts, dim)
+    def cov(self, *, correction=1, fweights=None, aweights=None):
+        return _extra.cov(self, correction=correction, fweights=fweights, aweights=aweights)
+    def corrcoef(self): return _extra.corrcoef(self)
+
     @property
     def nbytes(self):
         return self._data.nbytes
@@ -1141,4 +1167,5 @@ from .ops import misc as _misc  # noqa: E402
 from .ops import linalg_decomp as _lad  # noqa: E402
 from .ops import activation as _act  # noqa: E402
 from .ops import special as _special  # noqa: E402
+from .ops import extra as _extra  # noqa: E402
 from . import _creation  # noqa: E402
