@@ -36,6 +36,14 @@ def _mul_scalar(t, c):
     return mul_scalar(t, c)
 
 
+def _div_scalar(t, c):
+    if t._data.dtype.kind != "f":  # true division: integers compute in the default float dtype
+        from .._dtype import get_default_dtype
+        from ._ew_base import to_dtype
+        t = to_dtype(t, get_default_dtype())
+    return apply_unary(DivScalar, t, c)
+
+
 def argwhere(input):
     """Return the indices of the non-zero elements of ``input``, one row each."""
     from .indexing import nonzero
@@ -174,7 +182,7 @@ def trapezoid(y, x=None, *, dx=None, dim=-1):
     if isinstance(x, Tensor):
         left, right = _halves(y, dim)
         spacing = _spacing(y, x, dim, "trapezoid")
-        return apply_unary(DivScalar, red.sum(ew.mul(spacing, ew.add(right, left)), dim), 2.0)
+        return _div_scalar(red.sum(ew.mul(spacing, ew.add(right, left)), dim), 2.0)
     if dx is None:
         dx = 1 if x is None else x
     ends = _mul_scalar(ew.add(select(y, dim, 0), select(y, dim, -1)), 0.5)
@@ -195,7 +203,7 @@ def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
     left, right = _halves(y, dim) if y.shape[dim] else (y, y)
     if isinstance(x, Tensor):
         spacing = _spacing(y, x, dim, "cumulative_trapezoid")
-        return red.cumsum(apply_unary(DivScalar, ew.mul(spacing, ew.add(left, right)), 2.0), dim)
+        return _div_scalar(red.cumsum(ew.mul(spacing, ew.add(left, right)), dim), 2.0)
     step = float(1 if dx is None and x is None else (dx if dx is not None else x)) / 2.0
     return red.cumsum(_mul_scalar(ew.add(left, right), step), dim)
 
@@ -217,7 +225,9 @@ def vander(x, N=None, increasing=False):
     result = _creation.empty((x.shape[0], n), dtype=promote_types(x.dtype, int64))
     if n > 0:
         result.fill_(1)
-        if n > 1:  # as PyTorch: copied into the slice, then its cumulative product copied back (CopySlices)
+        if n > 1:
+            # step for step as PyTorch, which overwrites the slice that cumprod saved: a backward through
+            # more than one column raises the same "modified by an inplace operation" error as PyTorch's
             narrow(result, 1, 1, n - 1).copy_(unsqueeze(x, 1))
             narrow(result, 1, 1, n - 1).copy_(cumprod(narrow(result, 1, 1, n - 1), 1))
     return result if increasing else flip(result, [1])
@@ -278,6 +288,11 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False, out=No
         if lo == hi:
             lo, hi = (lo - 0.5, hi + 0.5) if x.size else (0.0, 1.0)
         edges = _creation.linspace(lo, hi, bins + 1, dtype=input.dtype)._data
+    if weight is not None and weight._data.dtype != x.dtype:
+        from ._ew_base import CPP_NAMES
+        raise RuntimeError(f"torch.histogramdd: if weight tensor is provided, input tensor and weight tensor should "
+                           f"have the same dtype, but got input({CPP_NAMES[x.dtype.char]}), and "
+                           f"weight({CPP_NAMES[weight._data.dtype.char]})")
     w = None if weight is None else weight._data.reshape(-1)
     flat = x.reshape(-1)
     inside = (flat >= edges[0]) & (flat <= edges[-1])

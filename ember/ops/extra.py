@@ -211,7 +211,7 @@ def renorm(input, p, dim, maxnorm, *, out=None):
     if p <= 0:
         raise RuntimeError("renorm: non-positive-norm not supported")
     if maxnorm < 0:
-        raise RuntimeError(f"renorm: expected maxnorm to be >= 0 but got {maxnorm}")
+        raise RuntimeError(f"renorm: expected maxnorm to be >= 0 but got {maxnorm:g}")
     if input.ndim <= 1:
         raise RuntimeError(f"renorm: input needs at least 2 dimensions, got {input.ndim} dimensions")
     return store(apply_unary(Renorm, input, float(p), input._wrap_dim(dim), float(maxnorm)), out, "renorm")

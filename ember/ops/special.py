@@ -370,6 +370,10 @@ class AddScalar(Op):
 
 def mul_scalar(input, c):
     """``input * c`` recorded as PyTorch's C++ composites record it (MulBackward1)."""
+    if input._data.dtype.kind != "f" and isinstance(c, float):  # a float number promotes integers
+        from .._dtype import get_default_dtype
+        from ._ew_base import to_dtype
+        input = to_dtype(input, get_default_dtype())
     return apply_unary(MulScalar, input, c)
 
 
@@ -417,9 +421,17 @@ def digamma_(t):
     return _in_place(digamma, t)
 
 
+class PolygammaInplace(Polygamma):
+    """``polygamma_``: PyTorch records its own node for the in-place form (same derivative)."""
+    node_name = "PolygammaBackward1"
+    samples = None
+
+
 def polygamma_(t, n):
     """Replace ``t`` by ``polygamma(n, t)``, in place."""
-    return _in_place(lambda x: polygamma(n, x), t)
+    if n < 0:
+        raise RuntimeError("polygamma(n, x) does not support negative n.")
+    return _in_place(lambda x: apply_unary(PolygammaInplace, x, int(n)), t)
 
 
 def mvlgamma_(t, p):
@@ -470,3 +482,6 @@ def gcd_(t, other):
 def lcm_(t, other):
     """Replace ``t`` by ``lcm(t, other)``, in place."""
     return _in_place(lcm, t, other)
+
+
+OPS = OPS + (PolygammaInplace,)
