@@ -67,9 +67,10 @@ from .ops.special import (copysign, digamma, frexp, gcd, heaviside, i0, isreal, 
                           logit, mvlgamma, nextafter, polygamma, sinc)
 from . import special
 # more torch functions (ember/ops/extra.py)
-from .ops.extra import (addbmm, addr, argwhere, block_diag, cartesian_prod, column_stack, combinations, corrcoef, cov,
-                        cumulative_trapezoid, diagonal_scatter, dist, histogram, msort, narrow_copy, put, range,
-                        renorm, select_scatter, slice_scatter, trapezoid, trapz, unique_consecutive, vander)
+from .ops.extra import (addbmm, addr, argwhere, block_diag, cartesian_prod, cholesky_inverse, cholesky_solve,
+                        column_stack, combinations, corrcoef, cov, cumulative_trapezoid, diagonal_scatter, dist,
+                        histogram, matrix_exp, msort, narrow_copy, put, range, renorm, select_scatter, slice_scatter,
+                        trapezoid, trapz, unique_consecutive, vander)
 # torch's top-level twins of nn.functional
 from .ops.activation import celu, hardshrink, prelu, selu, threshold
 from .ops.conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d

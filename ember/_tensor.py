@@ -1063,6 +1063,9 @@ class Tensor:
     def cov(self, *, correction=1, fweights=None, aweights=None):
         return _extra.cov(self, correction=correction, fweights=fweights, aweights=aweights)
     def corrcoef(self): return _extra.corrcoef(self)
+    def cholesky_solve(self, input2, upper=False): return _extra.cholesky_solve(self, input2, upper)
+    def cholesky_inverse(self, upper=False): return _extra.cholesky_inverse(self, upper)
+    def matrix_exp(self): return _extra.matrix_exp(self)
 
     @property
     def nbytes(self):

@@ -240,4 +240,6 @@ from ._extra_index import (INDEX_OPS, block_diag, diagonal_scatter, narrow_copy,
 from ._extra_compose import (COMPOSE_OPS, argwhere, cartesian_prod, column_stack, combinations, corrcoef, cov,  # noqa: E402,F401
                              cumulative_trapezoid, histogram, msort, range, trapezoid, trapz, vander)
 
-OPS = (Addr, Addbmm, Dist, Renorm) + INDEX_OPS + COMPOSE_OPS
+from ._extra_linalg import LINALG_OPS, cholesky_inverse, cholesky_solve, matrix_exp  # noqa: E402,F401
+
+OPS = (Addr, Addbmm, Dist, Renorm) + INDEX_OPS + COMPOSE_OPS + LINALG_OPS

@@ -392,3 +392,49 @@ def test_addr_addbmm_integer_and_errors():
     _raises_same(lambda: ember.addr(m, m, b), lambda: torch.addr(tm, tm, tb))
     bm, tbm = _pair(np.ones((2, 2, 3)))
     _raises_same(lambda: ember.addbmm(m.float(), bm, bm), lambda: torch.addbmm(tm.float(), tbm, tbm))
+
+
+def test_cholesky_solve_inverse_matrix_exp():
+    rng = np.random.default_rng(3)
+    a = rng.standard_normal((3, 3))
+    spd = a @ a.T + 3 * np.eye(3)
+    low = np.linalg.cholesky(spd)
+    b = rng.standard_normal((3, 2))
+    for upper, factor in ((False, low), (True, low.T.copy())):
+        L, tL = _pair(factor, requires_grad=True)
+        B, tB = _pair(b, requires_grad=True)
+        out_e, out_t = ember.cholesky_solve(B, L, upper), torch.cholesky_solve(tB, tL, upper)
+        _same(out_e, out_t, rtol=1e-10)
+        _grads_match(out_e, out_t, [B, L], [tB, tL])
+        _same(B.cholesky_solve(L, upper), tB.cholesky_solve(tL, upper), rtol=1e-10)
+        out_e, out_t = ember.cholesky_inverse(L, upper), torch.cholesky_inverse(tL, upper)
+        _same(out_e, out_t, rtol=1e-10)
+        _grads_match(out_e, out_t, [L], [tL])
+    v, tv = _pair([1.0, 2.0, 3.0])
+    m, tm = _pair(np.eye(3, dtype=np.float32))
+    _raises_same(lambda: ember.cholesky_solve(v, m), lambda: torch.cholesky_solve(tv, tm))
+    _raises_same(lambda: ember.cholesky_solve(m.double(), m), lambda: torch.cholesky_solve(tm.double(), tm))
+    x, tx = _pair(rng.standard_normal((2, 3, 3)) * 2, requires_grad=True)
+    out_e, out_t = ember.matrix_exp(x), torch.matrix_exp(tx)
+    _same(out_e, out_t, rtol=1e-10)
+    assert out_e.grad_fn.name() == out_t.grad_fn.name()
+    _grads_match(out_e, out_t, [x], [tx])
+    _same(x.matrix_exp(), tx.matrix_exp(), rtol=1e-10)
+    r, tr = _pair(np.ones((2, 3)))
+    _raises_same(lambda: ember.matrix_exp(r), lambda: torch.matrix_exp(tr))
+    _raises_same(lambda: ember.matrix_exp(v), lambda: torch.matrix_exp(tv))
+
+
+@pytest.mark.parametrize("name,args", [("copysign", ("other",)), ("ldexp", ("other",)), ("logaddexp2", ("other",)),
+                                       ("lgamma", ()), ("digamma", ()), ("i0", ()), ("sinc", ()), ("logit", ()),
+                                       ("dist", ("other",)), ("msort", ()), ("cov", ()), ("corrcoef", ()),
+                                       ("narrow_copy", (0, 1, 1)), ("renorm", (2, 0, 1.0))])
+def test_tensor_methods_match_functions(name, args):
+    rng = np.random.default_rng(4)
+    e, t = _pair(rng.uniform(0.1, 0.9, (2, 3)), "float64", requires_grad=True)
+    o, to = _pair(rng.uniform(-1, 1, (2, 3)), "float64")
+    args_e = tuple(o if a == "other" else a for a in args)
+    args_t = tuple(to if a == "other" else a for a in args)
+    out_e, out_t = getattr(e, name)(*args_e), getattr(t, name)(*args_t)
+    _same(out_e, out_t, rtol=1e-10)
+    assert out_e.grad_fn.name() == out_t.grad_fn.name()
