@@ -71,6 +71,17 @@ from .ops.extra import (addbmm, addr, argwhere, block_diag, cartesian_prod, chol
                         column_stack, combinations, corrcoef, cov, cumulative_trapezoid, diagonal_scatter, dist,
                         histogram, matrix_exp, msort, narrow_copy, put, range, renorm, select_scatter, slice_scatter,
                         trapezoid, trapz, unique_consecutive, vander)
+# top-level twins of Tensor methods and nn.functional (ember/ops/_extra_aliases.py)
+from .ops._extra_aliases import (acos_, acosh_, adaptive_avg_pool1d, addmv_, adjoint, arccos_, arccosh_, arcsin_,
+                                 arcsinh_, arctan_, arctanh_, asin_, asinh_, atan_, atanh_, bilinear, channel_shuffle,
+                                 clamp_max_, clamp_min_, clip_, conj, conj_physical, conj_physical_, conv3d,
+                                 conv_transpose3d, cosh_, cosine_similarity, deg2rad_, detach, detach_, dsplit, erf_,
+                                 erfc_, exp2_, expm1_, fix_, frac_, gcd_, get_device, i0_, imag, is_complex, is_conj,
+                                 is_inference, is_neg, is_nonzero, is_same_size, is_signed, lcm_, ldexp_, log10_,
+                                 log1p_, log2_, logit_, matrix_power, max_pool3d, nan_to_num_, negative_,
+                                 nonzero_static, pairwise_distance, pinverse, pixel_shuffle, pixel_unshuffle,
+                                 positive, rad2deg_, real, resize_as_, resolve_conj, resolve_neg, rms_norm, rsqrt_,
+                                 sinc_, sinh_, split_with_sizes, tan_, trunc_, xlogy_)
 # torch's top-level twins of nn.functional
 from .ops.activation import celu, hardshrink, prelu, selu, threshold
 from .ops.conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d

@@ -438,3 +438,58 @@ def test_tensor_methods_match_functions(name, args):
     out_e, out_t = getattr(e, name)(*args_e), getattr(t, name)(*args_t)
     _same(out_e, out_t, rtol=1e-10)
     assert out_e.grad_fn.name() == out_t.grad_fn.name()
+
+
+_INPLACE_TWINS = ["acos_", "acosh_", "arccos_", "arccosh_", "arcsin_", "arcsinh_", "arctan_", "arctanh_", "asin_",
+                  "asinh_", "atan_", "atanh_", "cosh_", "deg2rad_", "erf_", "erfc_", "exp2_", "expm1_", "fix_",
+                  "frac_", "log10_", "log1p_", "log2_", "nan_to_num_", "negative_", "rad2deg_", "rsqrt_", "sinh_",
+                  "tan_", "trunc_", "i0_", "logit_", "sinc_", "conj_physical_", "detach_"]
+
+
+@pytest.mark.parametrize("name", _INPLACE_TWINS + ["clamp_max_", "clamp_min_", "clip_", "xlogy_", "ldexp_",
+                                                   "resize_as_", "addmv_"])
+def test_top_level_in_place_twins(name):
+    extra = {"clamp_max_": (0.5,), "clamp_min_": (0.5,), "clip_": (0.2, 0.6)}
+    e, t = _pair([[0.25, 0.5], [0.75, 1.5]], "float64")
+    o, to = _pair([[2.0, 3.0], [0.5, 1.0]], "float64")
+    if name in ("xlogy_", "ldexp_", "resize_as_"):
+        args_e, args_t = (o,), (to,)
+    elif name == "addmv_":
+        e, t = _pair([0.25, 0.5], "float64")
+        args_e, args_t = (o, e.clone()), (to, t.clone())
+    else:
+        args_e = args_t = extra.get(name, ())
+    r_e, r_t = getattr(ember, name)(e, *args_e), getattr(torch, name)(t, *args_t)
+    assert r_e is e and r_t is t
+    _same(e, t)
+
+
+def test_top_level_method_and_functional_twins():
+    rng = np.random.default_rng(5)
+    a, ta = _pair(rng.standard_normal((3, 3)), "float64", requires_grad=True)
+    for name, args in [("matrix_power", (3,)), ("pinverse", ()), ("positive", ()), ("adjoint", ()), ("conj", ()),
+                       ("conj_physical", ()), ("resolve_conj", ()), ("resolve_neg", ()), ("real", ()),
+                       ("detach", ()), ("split_with_sizes", ([1, 2],))]:
+        out_e, out_t = getattr(ember, name)(a, *args), getattr(torch, name)(ta, *args)
+        for x, y in zip(out_e if isinstance(out_e, tuple) else (out_e,), out_t if isinstance(out_t, tuple) else (out_t,)):
+            _same(x, y, rtol=1e-10)
+            assert (x.grad_fn is None) == (y.grad_fn is None)
+            if y.grad_fn is not None:
+                assert x.grad_fn.name() == y.grad_fn.name(), name
+    for name in ("is_complex", "is_conj", "is_neg", "is_signed", "is_inference", "get_device"):
+        assert getattr(ember, name)(a) == getattr(torch, name)(ta)
+    assert ember.is_same_size(a, a) and ember.is_nonzero(ember.tensor([2.0])) == torch.is_nonzero(torch.tensor([2.0]))
+    _raises_same(lambda: ember.imag(a), lambda: torch.imag(ta))
+    x, tx = _pair(rng.standard_normal((2, 4)), "float64", requires_grad=True)
+    y, ty = _pair(rng.standard_normal((2, 4)), "float64")
+    for name, args in [("cosine_similarity", (y,)), ("pairwise_distance", (y,))]:
+        targs = tuple(ty if v is y else v for v in args)
+        out_e, out_t = getattr(ember, name)(x, *args), getattr(torch, name)(tx, *targs)
+        _same(out_e, out_t, rtol=1e-10)
+        if name != "pairwise_distance":  # nn.functional's ends in SqrtBackward0 where PyTorch's in NormBackward1
+            assert out_e.grad_fn.name() == out_t.grad_fn.name(), name
+    img, timg = _pair(rng.standard_normal((1, 4, 2, 2)), "float64")
+    _same(ember.pixel_shuffle(img, 2), torch.pixel_shuffle(timg, 2))
+    _same(ember.pixel_unshuffle(img, 2), torch.pixel_unshuffle(timg, 2))
+    _same(ember.channel_shuffle(img, 2), torch.channel_shuffle(timg, 2))
+    _same(ember.adaptive_avg_pool1d(img[0], 1), torch.adaptive_avg_pool1d(timg[0], 1))
