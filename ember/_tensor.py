@@ -255,6 +255,8 @@ class Tensor:
 
     @requires_grad.setter
     def requires_grad(self, flag):
+        if flag and self._node is None and self._data.dtype.kind != "f":  # the setter's own wording
+            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
         self.requires_grad_(flag)
 
     def requires_grad_(self, requires_grad=True):
@@ -527,7 +529,7 @@ class Tensor:
     def __neg__(self): return _ew.neg(self)
     def __pos__(self): return self
     def __abs__(self): return _ew.abs(self)
-    def __invert__(self): return _ew.bitwise_not(self)
+    def __invert__(self): return _ew.invert(self)
     def __and__(self, other): return _ew.bitwise_and(self, other)
     def __rand__(self, other): return _ew.bitwise_and(self, other)
     def __or__(self, other): return _ew.bitwise_or(self, other)
@@ -740,7 +742,7 @@ class Tensor:
     def reshape_as(self, other): return _shape.reshape(self, other.shape)
     def flatten(self, start_dim=0, end_dim=-1): return _shape.flatten(self, start_dim, end_dim)
     def unflatten(self, dim, sizes): return _shape.unflatten(self, dim, sizes)
-    def ravel(self): return _shape.flatten(self)
+    def ravel(self): return _misc.ravel(self)
     def squeeze(self, dim=None): return _shape.squeeze(self, dim)
     def unsqueeze(self, dim): return _shape.unsqueeze(self, dim)
     def permute(self, *dims, **kwargs): return _shape.permute(self, *dims, **kwargs)

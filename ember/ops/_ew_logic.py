@@ -55,10 +55,8 @@ def _integral(kernel, input, other):
 
 def bitwise_not(input, *, out=None):
     """Return the elementwise bitwise NOT (logical NOT for bool tensors)."""
-    if input._data.dtype.kind == "f":
-        # PyTorch raises not_implemented("bitwise_not_cpu", input) here; kept as ``~``'s TypeError while
-        # Tensor.__invert__ still calls this function instead of ``invert``
-        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
+    if input._data.dtype.kind == "f":  # (``~`` refuses floats earlier, with a TypeError: ``invert``)
+        raise not_implemented("bitwise_not_cpu", input)
     return _store_out(_wrap(np.invert(input._data)), out, 'bitwise_not')
 
 

@@ -254,7 +254,7 @@ def clamp_(t, min=None, max=None):  # noqa: A002 - PyTorch's keywords
 
 def masked_fill_(t, mask, value):
     """Write ``value`` into ``t`` where ``mask`` is True, in place."""
-    return _inplace(_ew.masked_fill, t, mask, value)
+    return _inplace(_ew.masked_fill_self_first, t, mask, value)  # its size error names t first, as PyTorch
 
 
 def lerp_(t, end, weight):
