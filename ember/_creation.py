@@ -242,7 +242,7 @@ def _raise_uninferable(data):
         if isinstance(leaf, (list, tuple)):
             leaves[:0] = leaf
         elif isinstance(leaf, str):
-            raise TypeError(f"new(): invalid data type 'str'")
+            raise TypeError("new(): invalid data type 'str'")
         elif not isinstance(leaf, (bool, int, float, np.generic)):
             raise RuntimeError(f"Could not infer dtype of {type(leaf).__name__}")
     raise TypeError(f"Could not infer dtype of {type(_first_leaf(data)).__name__}")

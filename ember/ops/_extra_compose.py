@@ -8,9 +8,9 @@ import numpy as np
 
 from .._tensor import Tensor, _wrap
 from ._op import Op, Samples, apply_unary
-from .reduction import _return_type
+from .reduction import return_types
 
-histogram_type = _return_type("histogram", ("hist", "bin_edges"))
+histogram_type = return_types.histogram
 
 _RANGE_WARNING = ("torch.range is deprecated and will be removed in a future release because its behavior is "
                   "inconsistent with Python's range builtin. Instead, use torch.arange, which produces values in "

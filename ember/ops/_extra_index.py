@@ -37,7 +37,7 @@ class Put(Op):
 def put(input, index, source, accumulate=False):
     """Return a copy of ``input`` with ``source`` written at the flat ``index`` (summed when ``accumulate``)."""
     if source._data.dtype != input._data.dtype:
-        raise RuntimeError(f"put(): Expected self.dtype to be equal to source.dtype")
+        raise RuntimeError("put(): Expected self.dtype to be equal to source.dtype")
     if index.numel() != source.numel():
         raise RuntimeError(f"put_(): Expected source and index to have the same number of elements, but got "
                            f"source.numel() = {source.numel()}, index.numel() = {index.numel()}")

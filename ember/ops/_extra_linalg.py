@@ -92,7 +92,7 @@ def cholesky_inverse(input, upper=False, *, out=None):
     """Return the inverse of the matrix whose Cholesky factor is ``input``."""
     from ._out import store
     if input.ndim < 2:
-        raise RuntimeError(f"cholesky_inverse: The input tensor A must have at least 2 dimensions.")
+        raise RuntimeError("cholesky_inverse: The input tensor A must have at least 2 dimensions.")
     if input.shape[-1] != input.shape[-2]:
         raise RuntimeError(f"cholesky_inverse: A must be batches of square matrices, but they are "
                            f"{input.shape[-2]} by {input.shape[-1]} matrices")

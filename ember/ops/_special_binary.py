@@ -6,16 +6,16 @@ import numpy as np
 
 from .._tensor import Tensor, _wrap
 from . import _numpy_api, _special_kernels as _k
-from ._ew_base import SCALAR_NAMES, check_tensor, float_scalar_operand, not_implemented, promote, to_dtype
+from ._ew_base import check_tensor, float_scalar_operand, not_implemented, promote, to_dtype
 from ._op import Op, Samples, apply_binary
 from ._out import store as _store_out
-from .reduction import _return_type
+from .reduction import return_types
 from .._dtype import get_default_dtype
 
 _LN2 = math.log(2.0)
 _f64 = _k.in_float64
 
-frexp_type = _return_type("frexp", ("mantissa", "exponent"))
+frexp_type = return_types.frexp
 
 
 def _exp2(xp, y):

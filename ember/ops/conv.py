@@ -232,7 +232,7 @@ def _check_conv(input, weight, groups, nd, transposed=False):
         raise RuntimeError(f"Expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input to conv{nd}d, but got "
                            f"input of size: {_fmt(input.shape)}")
     if weight.ndim != nd + 2:
-        raise RuntimeError(f"weight should have at least three dimensions" if nd == 1 else
+        raise RuntimeError("weight should have at least three dimensions" if nd == 1 else
                            f"Expected {nd + 2}-dimensional input for {nd + 2}-dimensional weight "
                            f"{_fmt(weight.shape)}, but got {input.ndim}-dimensional input of size "
                            f"{_fmt(input.shape)} instead")

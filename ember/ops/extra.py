@@ -6,10 +6,9 @@ import builtins as _builtins
 
 import numpy as np
 
-from .._tensor import Tensor, _wrap
 from . import _numpy_api
 from ._ew_base import promote
-from ._op import _DISCARD, Op, Samples, apply, apply_unary
+from ._op import Op, Samples, apply, apply_unary
 
 _new = object.__new__
 
@@ -81,9 +80,9 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
     """Return ``beta * input + alpha * sum of batch1[i] @ batch2[i]`` over the batch."""
     from ._out import store
     if batch1.ndim != 3:
-        raise RuntimeError(f"batch1 must be a 3D tensor")
+        raise RuntimeError("batch1 must be a 3D tensor")
     if batch2.ndim != 3:
-        raise RuntimeError(f"batch2 must be a 3D tensor")
+        raise RuntimeError("batch2 must be a 3D tensor")
     if batch1.shape[0] != batch2.shape[0]:
         raise RuntimeError(f"batch1 and batch2 must have same number of batches, got {batch1.shape[0]} and "
                            f"{batch2.shape[0]}")

@@ -502,7 +502,7 @@ def cross(input, other, *, dim=-1, out=None):
     """Return the cross product of 3-vectors along ``dim`` of ``input`` and ``other`` (broadcast)."""
     ndim = max(input._data.ndim, other._data.ndim)
     if input._data.ndim != other._data.ndim:
-        raise RuntimeError(f"linalg.cross: inputs must have the same number of dimensions.")
+        raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
     d = input._wrap_dim(dim, ndim) - ndim
     if input._data.shape[d] != 3 or other._data.shape[d] != 3:
         raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got "

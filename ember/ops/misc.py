@@ -637,10 +637,8 @@ def fill_diagonal_(t, fill_value, wrap=False):
 
 def put_(t, index, source, accumulate=False):
     """Write ``source`` into ``t`` (read as 1-D) at ``index``, in place (summing when ``accumulate``)."""
-    from .indexing import index_put
-    flat_index = np.asarray(np.unravel_index(np.asarray(index._data).reshape(-1) % max(t.numel(), 1), t.shape))
-    keys = tuple(_wrap(k) for k in flat_index)
-    return _inplace(index_put, t, keys, _shape.reshape(source, (-1,)), accumulate)
+    from ._extra_index import put  # PutBackward0, as PyTorch records put_
+    return _inplace(put, t, index, source, accumulate)
 
 
 def apply_(t, callable):  # noqa: A002 - PyTorch's keyword

@@ -50,6 +50,8 @@ class return_types:  # noqa: N801 - PyTorch's namespace name; exposed as ``ember
     cummax = _return_type("cummax", ("values", "indices"))
     cummin = _return_type("cummin", ("values", "indices"))
     aminmax = _return_type("aminmax", ("min", "max"))
+    frexp = _return_type("frexp", ("mantissa", "exponent"))
+    histogram = _return_type("histogram", ("hist", "bin_edges"))
 
 
 # ---------------------------------------------------------------- dims and broadcasting back

@@ -16,14 +16,14 @@ from . import _numpy_api, _special_kernels as _k
 from ._ew_base import check_tensor, not_implemented, promote
 from ._op import Op, Samples, apply_binary, apply_unary
 from ._out import store as _store_out
-from .reduction import _return_type
+from .reduction import return_types
 
 _LN2 = math.log(2.0)
 _SQRT_2PI = math.sqrt(2 * math.pi)
 _TWO_OVER_SQRT_PI = 2 / math.sqrt(math.pi)
 _f64 = _k.in_float64
 
-frexp_type = _return_type("frexp", ("mantissa", "exponent"))
+frexp_type = return_types.frexp
 
 
 def _of(xp, kernel, public, x, *params):
