@@ -443,7 +443,9 @@ def remainder(input, other, *, out=None):
 
 
 def rremainder(input, other):
-    """Return ``other % input`` for a scalar ``other``."""
+    """Return ``other % input``; a tensor ``other`` records RemainderBackward1 like ``remainder(other, input)``."""
+    if isinstance(other, Tensor):
+        return remainder(other, input)
     _check_bool_remainder(input, other)
     return apply_binary(RRemainder, input, other)
 
@@ -545,7 +547,9 @@ def promote_dtype(*values):
 
 
 def rpow(input, base):
-    """Return ``base ** input`` for a scalar ``base``."""
+    """Return ``base ** input``; a tensor ``base`` records PowBackward1 like ``pow(base, input)``."""
+    if isinstance(base, Tensor):
+        return pow(base, input)
     return apply_binary(RPow, input, base)
 
 

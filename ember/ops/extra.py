@@ -89,7 +89,9 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
     if batch1.shape[2] != batch2.shape[1]:
         raise RuntimeError(f"Incompatible matrix sizes for bmm ({batch1.shape[1]}x{batch1.shape[2]} and "
                            f"{batch2.shape[1]}x{batch2.shape[2]})")
-    m, b1, b2 = promote((input, batch1, batch2))
+    from .linalg import check_addmm_dtypes
+    check_addmm_dtypes(input, batch1, batch2)  # PyTorch's addbmm runs addmm's checks: no promotion
+    m, b1, b2 = input, batch1, batch2
     if m._data.dtype.kind != "f":
         beta, alpha = int(beta), int(alpha)
     return store(apply(Addbmm, (m, b1, b2), beta, alpha), out, "addbmm")

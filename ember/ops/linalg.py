@@ -350,12 +350,19 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
         raise RuntimeError("mat1 must be a matrix, got " + f"{mat1._data.ndim}-D tensor")
     if mat2._data.ndim != 2:
         raise RuntimeError("mat2 must be a matrix, got " + f"{mat2._data.ndim}-D tensor")
-    if input._data.dtype != mat2._data.dtype:
-        raise RuntimeError(f"self and mat2 must have the same dtype, but got {_sname(input)} and {_sname(mat2)}")
+    check_addmm_dtypes(input, mat1, mat2)
     _check_matmul(mat1, mat2)
     _expand_check(input, mm_shape)
     beta, alpha = _int_scalars(mat1, beta, alpha)
     return _store_out(apply(Addmm, (input, mat1, mat2), beta, alpha), out, 'addmm')
+
+
+def check_addmm_dtypes(input, mat1, mat2):
+    """PyTorch's addmm checks, in its order: self against mat2, then mat1 against mat2 (no promotion)."""
+    if input._data.dtype != mat2._data.dtype:
+        raise RuntimeError(f"self and mat2 must have the same dtype, but got {_sname(input)} and {_sname(mat2)}")
+    if mat1._data.dtype != mat2._data.dtype:
+        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {_sname(mat1)} and {_sname(mat2)}")
 
 
 def _int_scalars(t, beta, alpha):
@@ -370,6 +377,11 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
     if batch1._data.ndim != 3 or batch2._data.ndim != 3 or \
             batch2._data.shape[:2] != (batch1._data.shape[0], batch1._data.shape[2]):
         bmm(batch1, batch2)  # raises bmm's error
+    if input._data.dtype != batch1._data.dtype:
+        raise RuntimeError(f"Input dtypes must be the same, got: input {_tname(input)}, batch1: {_tname(batch1)}, "
+                           f"batch2: {_tname(batch2)}")
+    if batch1._data.dtype != batch2._data.dtype:
+        raise RuntimeError(f"expected scalar type {_sname(batch1)} but found {_sname(batch2)}")
     shape = batch1._data.shape[:2] + batch2._data.shape[2:]
     _expand_check(input, shape)
     beta, alpha = _int_scalars(batch1, beta, alpha)

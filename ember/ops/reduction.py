@@ -400,6 +400,17 @@ def _share_evenly(ctx, xp, grad, x, out):
     return xp.where(hit, g / count, 0)
 
 
+def _scale_by_count(ctx, xp, grad, x, out):
+    """PyTorch's ``scale_grad_by_count`` for amax/amin: ``grad / count * (x == out)``.
+
+    Written as a product, not a select, because PyTorch's is: a NaN extreme matches nothing, its
+    count is 0, and the whole slice gets ``grad / 0 * 0`` = NaN (an infinite grad also gives NaN).
+    """
+    g = _restore(xp, grad, ctx.in_shape, ctx.dims, ctx.keepdim)
+    hit = xp.cast(x == _restore(xp, out, ctx.in_shape, ctx.dims, ctx.keepdim), ctx.np_dtype)
+    return g / xp.sum(hit, ctx.dims, True) * hit
+
+
 class MaxAll(Op):
     """Maximum of all elements; ties share the gradient evenly."""
     node_name = "MaxBackward1"
@@ -442,7 +453,7 @@ class Amax(Op):
         return np.asarray(np.amax(x, axis=dims, keepdims=keepdim))
 
     def backward(ctx, xp, grad, x, out):
-        return (_share_evenly(ctx, xp, grad, x, out),)
+        return (_scale_by_count(ctx, xp, grad, x, out),)
 
 
 class Amin(Amax):
@@ -472,7 +483,7 @@ class Aminmax(Op):
         total = None
         for g, extreme in zip(grads, (xp.amin, xp.amax)):
             if g is not None:
-                part = _share_evenly(ctx, xp, g, x, extreme(x, ctx.dims, ctx.keepdim))
+                part = _scale_by_count(ctx, xp, g, x, extreme(x, ctx.dims, ctx.keepdim))
                 total = part if total is None else total + part
         return (total,)
 
@@ -1348,7 +1359,9 @@ def _reduce_dims(input, dim):
 
 def _logical(input, dim, keepdim, fn):
     x = input._data
-    r = np.asarray(fn(x, axis=_reduce_dims(input, dim), keepdims=keepdim))
+    # an empty dim list reduces nothing here (unlike sum's legacy "all dims"): PyTorch keeps the shape
+    axis = () if isinstance(dim, (list, tuple)) and not dim else _reduce_dims(input, dim)
+    r = np.asarray(fn(x, axis=axis, keepdims=keepdim))
     return _wrap(r.astype(np.uint8) if x.dtype == np.uint8 else r)  # uint8 stays uint8, as in PyTorch
 
 

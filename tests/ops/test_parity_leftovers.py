@@ -1,0 +1,133 @@
+"""Leftover parity cases against PyTorch: reflected ops with a tensor operand, amax/amin at a NaN
+extreme, all/any over an empty dim list, addmm-family dtype checks, scatter_reduce gradients,
+QR of wide matrices and pairwise_distance's grad_fn.
+"""
+import numpy as np
+import pytest
+
+import ember
+
+torch = pytest.importorskip("torch")
+
+NAN = float("nan")
+
+
+def _both(values, dtype="float32", requires_grad=False):
+    e = ember.tensor(values, dtype=getattr(ember, dtype), requires_grad=requires_grad)
+    t = torch.tensor(values, dtype=getattr(torch, dtype), requires_grad=requires_grad)
+    return e, t
+
+
+def _same(e, t, rtol=1e-6, atol=1e-6):
+    """Assert an ember tensor equals torch's: dtype, shape, values (NaN where NaN)."""
+    assert e.dtype.name == str(t.dtype).split(".")[1], (e.dtype, t.dtype)
+    assert tuple(e.shape) == tuple(t.shape)
+    np.testing.assert_allclose(e.detach().numpy(), t.detach().numpy(), rtol=rtol, atol=atol, equal_nan=True)
+
+
+def _same_error(fe, ft):
+    with pytest.raises(Exception) as te:
+        ft()
+    with pytest.raises(type(te.value)) as ee:
+        fe()
+    assert str(ee.value) == str(te.value)
+
+
+# ---------------------------------------------------------------- reflected ops with a tensor operand
+
+@pytest.mark.parametrize("name", ["__rmod__", "__rpow__"])
+def test_reflected_with_tensor_other(name):
+    (ea, ta), (eb, tb) = _both([1.5, 2.5, -3.0], requires_grad=True), _both([2.0, 3.0, 0.5], requires_grad=True)
+    er, tr = getattr(ea, name)(eb), getattr(ta, name)(tb)
+    _same(er, tr)
+    assert er.grad_fn.name() == tr.grad_fn.name()
+    eg, tg = _both([0.3, -1.2, 0.7])
+    for e, t in zip(ember.autograd.grad(er, [ea, eb], eg), torch.autograd.grad(tr, [ta, tb], tg)):
+        _same(e, t, rtol=1e-5)
+
+
+# ---------------------------------------------------------------- amax/amin at a NaN extreme
+
+@pytest.mark.parametrize("fn", ["amax", "amin"])
+@pytest.mark.parametrize("values,kwargs", [
+    ([1.0, NAN, 3.0, 3.0], {}),
+    ([[1.0, NAN], [2.0, 2.0]], {"dim": 1}),
+    ([[1.0, NAN], [NAN, 2.0]], {"dim": 0, "keepdim": True}),
+    ([[1.0, 5.0], [2.0, 2.0]], {"dim": 1}),
+])
+def test_amax_amin_nan_gradient(fn, values, kwargs):
+    ea, ta = _both(values, requires_grad=True)
+    er, tr = getattr(ember, fn)(ea, **kwargs), getattr(torch, fn)(ta, **kwargs)
+    _same(er, tr)
+    g = np.random.default_rng(0).standard_normal(tuple(tr.shape)).astype(np.float32)
+    (eg,), (tg,) = ember.autograd.grad(er, [ea], ember.tensor(g)), torch.autograd.grad(tr, [ta], torch.tensor(g))
+    _same(eg, tg)
+
+
+@pytest.mark.parametrize("grad", [NAN, float("inf")])
+def test_amax_nonfinite_incoming_gradient(grad):
+    ea, ta = _both([1.0, 3.0, 3.0], requires_grad=True)
+    (eg,) = ember.autograd.grad(ember.amax(ea), [ea], ember.tensor(grad))
+    (tg,) = torch.autograd.grad(torch.amax(ta), [ta], torch.tensor(grad))
+    _same(eg, tg)
+
+
+def test_aminmax_nan_gradient():
+    ea, ta = _both([[1.0, NAN], [2.0, 2.0]], requires_grad=True)
+    (emn, emx), (tmn, tmx) = ember.aminmax(ea, dim=1), torch.aminmax(ta, dim=1)
+    (eg,) = ember.autograd.grad((emn * 2 + emx).sum(), [ea])
+    (tg,) = torch.autograd.grad((tmn * 2 + tmx).sum(), [ta])
+    _same(eg, tg)
+
+
+# ---------------------------------------------------------------- all/any over no dims
+
+@pytest.mark.parametrize("fn", ["all", "any"])
+@pytest.mark.parametrize("dim", [[], ()])
+@pytest.mark.parametrize("keepdim", [False, True])
+@pytest.mark.parametrize("values,dtype", [
+    ([[1.0, 0.0], [NAN, 3.0]], "float32"), ([0, 3, 1], "uint8"), (2.0, "float32"), ([], "float32"),
+])
+def test_all_any_empty_dim_list_keeps_shape(fn, dim, keepdim, values, dtype):
+    ea, ta = _both(values, dtype)
+    _same(getattr(ember, fn)(ea, dim=dim, keepdim=keepdim), getattr(torch, fn)(ta, dim=dim, keepdim=keepdim))
+    _same(getattr(ea, fn)(dim=dim, keepdim=keepdim), getattr(ta, fn)(dim=dim, keepdim=keepdim))
+
+
+# ---------------------------------------------------------------- addmm-family dtype checks
+
+_F, _D, _L, _I = "float32", "float64", "int64", "int32"
+
+
+@pytest.mark.parametrize("dtypes", [(_L, _F, _F), (_F, _D, _F), (_D, _F, _F), (_F, _F, _L), (_I, _L, _L)])
+def test_addmm_dtype_errors(dtypes):
+    def call(lib):
+        s, a, b = (lib.ones(*shape, dtype=getattr(lib, d)) for shape, d in zip([(2, 4), (2, 3), (3, 4)], dtypes))
+        return lib.addmm(s, a, b)
+    _same_error(lambda: call(ember), lambda: call(torch))
+
+
+def test_addmm_int64_self_method_and_out():
+    for lib_call in [lambda lib: lib.ones(2, 4, dtype=lib.int64).addmm(lib.ones(2, 3), lib.ones(3, 4)),
+                     lambda lib: lib.ones(2, 4, dtype=lib.int64).addmm_(lib.ones(2, 3), lib.ones(3, 4)),
+                     lambda lib: lib.addmm(lib.ones(4, dtype=lib.int64), lib.ones(2, 3), lib.ones(3, 4))]:
+        _same_error(lambda: lib_call(ember), lambda: lib_call(torch))
+
+
+@pytest.mark.parametrize("fn", ["addbmm", "baddbmm"])
+@pytest.mark.parametrize("dtypes", [(_F, _D, _F), (_F, _F, _D), (_D, _F, _F), (_F, _L, _L), (_L, _F, _L), (_I, _L, _L)])
+def test_addbmm_baddbmm_dtype_errors(fn, dtypes):
+    def call(lib):
+        shape = (1, 2, 2) if fn == "baddbmm" else (2, 2)
+        s = lib.ones(*shape, dtype=getattr(lib, dtypes[0]))
+        return getattr(lib, fn)(s, *(lib.ones(1, 2, 2, dtype=getattr(lib, d)) for d in dtypes[1:]))
+    _same_error(lambda: call(ember), lambda: call(torch))
+
+
+@pytest.mark.parametrize("fn", ["addbmm", "baddbmm"])
+def test_addbmm_baddbmm_integer_values(fn):
+    shape = (1, 2, 2) if fn == "baddbmm" else (2, 2)
+    es, ts = _both(np.arange(4).reshape(shape).tolist(), "int64")
+    eb, tb = _both(np.arange(8).reshape(2, 2, 2).tolist() if fn == "addbmm" else
+                   np.arange(4).reshape(1, 2, 2).tolist(), "int64")
+    _same(getattr(ember, fn)(es, eb, eb), getattr(torch, fn)(ts, tb, tb))
