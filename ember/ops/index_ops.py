@@ -182,6 +182,96 @@ class ScatterReduceSum(ScatterAdd):
         ((make((3, 4)), 1, make((3, 5), 0, 3, "int64"), make((3, 5)), "sum"), {})])
 
 
+_IDENTITY = {"sum": 0, "mean": 0, "prod": 1, "amax": -np.inf, "amin": np.inf}
+_UFUNC = {"sum": np.add, "mean": np.add, "prod": np.multiply, "amax": np.maximum, "amin": np.minimum}
+
+
+def scatter_reduce_array(x, key, s, reduce, include_self):
+    """NumPy ``scatter_reduce``: ``s`` (index-shaped) reduced into a copy of ``x`` at ``key``."""
+    out = x.copy()
+    if not include_self:
+        if x.dtype.kind == "f":
+            out[key] = _IDENTITY[reduce]
+        else:
+            out[key] = {"amax": np.iinfo(x.dtype).min, "amin": np.iinfo(x.dtype).max}.get(reduce, _IDENTITY[reduce])
+    _UFUNC[reduce].at(out, key, s)
+    if reduce == "mean":
+        counts = np.full(x.shape, 1 if include_self else 0, np.int64)
+        np.add.at(counts, key, 1)
+        out = np.where(counts > 0, out / np.maximum(counts, 1), x)
+        out = out.astype(x.dtype) if x.dtype.kind == "f" else np.floor(out).astype(x.dtype)
+    return out
+
+
+def _scatter_reduce_cases(make):
+    x, i = make((3, 4)), np.array([[0, 2, 0, 3, 2], [1, 1, 1, 0, 3], [3, 3, 2, 2, 0]])
+    return [((x, 1, i, make((3, 5)), r), {"include_self": inc})
+            for r in ("prod", "mean", "amax", "amin", "sum") for inc in (True, False) if (r, inc) != ("sum", True)]
+
+
+class ScatterReduceTwo(Op):
+    """``scatter_reduce`` (prod, mean, amax, amin; sum without self) with PyTorch's
+    ``scatter_reduce_backward``: ties share the gradient, prod treats zeros exactly."""
+    node_name = "ScatterReduceBackward0"
+    saves = ("x", "s", "out")
+    saved_names = {"x": "self", "s": "src", "out": "result"}
+    samples = Samples("scatter_reduce", cases=_scatter_reduce_cases)
+
+    def forward(ctx, x, s, keys, src_key, reduce, include_self):
+        ctx.keys, ctx.src_key, ctx.src_shape = keys, src_key, s.shape
+        ctx.reduce, ctx.include_self, ctx.np_dtype = reduce, include_self, x.dtype
+        return scatter_reduce_array(x, keys[0], s[src_key], reduce, include_self)
+
+    def backward(ctx, xp, grad, x, s, out):
+        src = xp.index(s, (ctx.src_key,))
+        grad_self, grad_src = _SCATTER_REDUCE_GRADS[ctx.reduce](ctx, xp, grad, x, src, out)
+        if not ctx.include_self:
+            grad_self = xp.zero_at(grad_self, ctx.keys)
+        return grad_self, xp.index_put_zeros(grad_src, ctx.src_shape, (ctx.src_key,))
+
+
+def _again(ctx, x, src):
+    """The forward once more on other values (prod's backward), differentiable under create_graph."""
+    if isinstance(x, np.ndarray):
+        return scatter_reduce_array(x, ctx.keys[0], src, ctx.reduce, ctx.include_self)
+    return apply(ScatterReduceTwo, (x, src), ctx.keys, (Ellipsis,), ctx.reduce, ctx.include_self)
+
+
+def _sum_grads(ctx, xp, grad, x, src, out):
+    return grad, xp.index(grad, ctx.keys)
+
+
+def _mean_grads(ctx, xp, grad, x, src, out):
+    n = xp.index_put_zeros(xp.ones_like(src), grad.shape, ctx.keys) + (1 if ctx.include_self else 0)
+    n = xp.where(n == 0, 1, n)
+    return grad / n, xp.index(grad, ctx.keys) / xp.index(n, ctx.keys)
+
+
+def _extreme_grads(ctx, xp, grad, x, src, out):
+    # PyTorch counts self among the ties even when include_self=False (then zeroes its share)
+    self_is = xp.cast(x == out, ctx.np_dtype)
+    src_is = xp.cast(src == xp.index(out, ctx.keys), ctx.np_dtype)
+    share = grad / (self_is + xp.index_put_zeros(src_is, grad.shape, ctx.keys))
+    return self_is * share, src_is * xp.index(share, ctx.keys)
+
+
+def _prod_grads(ctx, xp, grad, x, src, out):
+    # products without the element itself, exact where it is 0 (a second zero makes them 0)
+    masked_self = xp.where(x == 0, 1, x)
+    grad_self = grad * _again(ctx, masked_self, src) / masked_self
+    src_zero = src == 0
+    zeros = xp.index(xp.index_put_zeros(xp.cast(src_zero, ctx.np_dtype), grad.shape, ctx.keys), ctx.keys)
+    single_zero = src_zero & (zeros == 1)
+    without_zero = _again(ctx, x, xp.where(single_zero, 1, src))
+    grad_src = xp.where(single_zero, xp.index(grad * without_zero, ctx.keys),
+                        xp.index(grad * out, ctx.keys) / xp.where(src_zero, 1, src))
+    return grad_self, grad_src
+
+
+_SCATTER_REDUCE_GRADS = {"sum": _sum_grads, "mean": _mean_grads, "amax": _extreme_grads, "amin": _extreme_grads,
+                         "prod": _prod_grads}
+
+
 def scatter_add(input, dim, index, src):
     """Return ``input`` with the values of ``src`` added at ``index`` along ``dim``."""
     return _scatter_add(input, dim, index, src, ScatterAdd)

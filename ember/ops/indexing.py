@@ -454,10 +454,10 @@ def setitem(input, index, value):
 
 # ---------------------------------------------------------------- gather, scatter, index_* (in index_ops.py)
 from .index_ops import (Gather, IndexAdd, IndexFill, IndexPut, IndexSelect, MaskedScatter,  # noqa: E402
-                           MaskedSelect, Scatter, ScatterAdd, ScatterReduce, ScatterReduceSum, ScatterValue, Take, gather, index_add,
+                           MaskedSelect, Scatter, ScatterAdd, ScatterReduce, ScatterReduceSum, ScatterReduceTwo, ScatterValue, Take, gather, index_add,
                            index_add_, index_fill, index_fill_, index_put, index_put_, index_select, masked_scatter,
                            masked_scatter_, masked_select, nonzero, scatter, scatter_, scatter_add, scatter_add_,
                            take, take_along_dim)
 
 OPS = (Select, Slice, Unsqueeze, Alias, Index, IndexPutZeros, ZeroAt, CopySlices, IndexPutInPlace, Gather, Scatter, ScatterValue,
-       ScatterReduce, ScatterAdd, ScatterReduceSum, IndexSelect, MaskedSelect, Take, IndexAdd, IndexFill, IndexPut, MaskedScatter)
+       ScatterReduce, ScatterAdd, ScatterReduceSum, ScatterReduceTwo, IndexSelect, MaskedSelect, Take, IndexAdd, IndexFill, IndexPut, MaskedScatter)

@@ -572,32 +572,18 @@ def _all_nan_index(size):
 
 def scatter_reduce(input, dim, index, src, reduce, *, include_self=True, out=None):
     """Return ``input`` with ``src`` reduced into it at ``index`` along ``dim`` ('sum', 'prod', 'mean', 'amax', 'amin')."""
-    from .index_ops import _check_gather, _dim_key, _src_key
+    from ._out import store as _store_out
+    from .index_ops import ScatterReduceTwo, _check_gather, _dim_key, _src_key
     if reduce not in ("sum", "prod", "mean", "amax", "amin"):
         raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
     if reduce == "sum" and include_self:  # the differentiable case: scatter_add
         from .index_ops import ScatterReduceSum, _scatter_add
         return _scatter_add(input, dim, index, src, ScatterReduceSum)
-    if (input._requires_grad or src._requires_grad):
-        raise NotImplementedError(f"ember: the gradient of scatter_reduce with reduce='{reduce}' is not implemented")
     dim = input._wrap_dim(dim)
     _check_gather(input, dim, index, src, "scatter_reduce")
-    key = _dim_key(input._data.shape, dim, index._data)
-    s = src._data[_src_key(index)]
-    x = input._data
-    ufunc = {"sum": np.add, "mean": np.add, "prod": np.multiply, "amax": np.maximum, "amin": np.minimum}[reduce]
-    out_ = x.copy()
-    if not include_self:
-        out_[key] = {"sum": 0, "mean": 0, "prod": 1, "amax": -np.inf, "amin": np.inf}[reduce] \
-            if x.dtype.kind == "f" else {"amax": np.iinfo(x.dtype).min, "amin": np.iinfo(x.dtype).max}.get(
-                reduce, 0 if reduce in ("sum", "mean") else 1)
-    ufunc.at(out_, key, s)
-    if reduce == "mean":
-        counts = np.full(x.shape, 1 if include_self else 0, np.int64)
-        np.add.at(counts, key, 1)
-        out_ = np.where(counts > 0, out_ / np.maximum(counts, 1), x)
-        out_ = out_.astype(x.dtype) if x.dtype.kind == "f" else np.floor(out_).astype(x.dtype)
-    return _wrap(out_)
+    keys = (_dim_key(input._data.shape, dim, index._data),)
+    return _store_out(apply(ScatterReduceTwo, (input, src), keys, _src_key(index), reduce, include_self), out,
+                      "scatter_reduce")
 
 
 # ---------------------------------------------------------------- in-place twins (Tensor methods)

@@ -131,3 +131,48 @@ def test_addbmm_baddbmm_integer_values(fn):
     eb, tb = _both(np.arange(8).reshape(2, 2, 2).tolist() if fn == "addbmm" else
                    np.arange(4).reshape(1, 2, 2).tolist(), "int64")
     _same(getattr(ember, fn)(es, eb, eb), getattr(torch, fn)(ts, tb, tb))
+
+
+# ---------------------------------------------------------------- scatter_reduce gradients
+
+def _scatter_reduce_data():
+    """Values with zeros (one and two per target, for prod) and ties (for amax/amin), self among them."""
+    rng = np.random.default_rng(0)
+    x, s = rng.standard_normal((3, 4)).round(1), rng.standard_normal((3, 5)).round(1)
+    x[0, 0], s[1, 1], s[1, 2], s[2, 0] = 0, 0, 0, 0
+    x[2, 3] = s[2, 0] = s[2, 1] = 5.0
+    s[0, 1] = s[0, 4]
+    return x, s, [[0, 2, 0, 3, 2], [1, 1, 1, 0, 3], [3, 3, 2, 2, 0]], rng.standard_normal((3, 4))
+
+
+@pytest.mark.parametrize("reduce", ["sum", "prod", "mean", "amax", "amin"])
+@pytest.mark.parametrize("include_self", [True, False])
+def test_scatter_reduce_gradients(reduce, include_self):
+    x, s, index, g = _scatter_reduce_data()
+    results = []
+    for lib in (ember, torch):
+        xt, st = lib.tensor(x, requires_grad=True), lib.tensor(s, requires_grad=True)
+        out = lib.scatter_reduce(xt, 1, lib.tensor(index), st, reduce, include_self=include_self)
+        results.append((out, out.grad_fn.name(), *lib.autograd.grad(out, [xt, st], lib.tensor(g))))
+    (eo, en, egx, egs), (to, tn, tgx, tgs) = results
+    assert en == tn
+    for e, t in [(eo, to), (egx, tgx), (egs, tgs)]:
+        _same(e, t, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("reduce", ["prod", "mean", "amax", "amin"])
+def test_scatter_reduce_double_backward(reduce):
+    rng = np.random.default_rng(1)
+    x, s, g = rng.standard_normal((3, 4)), rng.standard_normal((3, 5)), rng.standard_normal((3, 4))
+    s[1, 2], x[0, 0] = 0, 0
+    index = [[0, 2, 0, 3, 2], [1, 1, 1, 0, 3], [3, 3, 2, 2, 0]]
+    results = []
+    for lib in (ember, torch):
+        xt, st, gt = (lib.tensor(a, requires_grad=True) for a in (x, s, g))
+        out = lib.scatter_reduce(xt, 1, lib.tensor(index), st, reduce, include_self=False)
+        gx, gs = lib.autograd.grad(out, [xt, st], gt, create_graph=True)
+        results.append(lib.autograd.grad((gx ** 2).sum() + (gs ** 3).sum(), [xt, st, gt], allow_unused=True))
+    for e, t in zip(*results):
+        assert (e is None) == (t is None)
+        if t is not None:
+            _same(e, t, rtol=1e-10, atol=1e-12)
