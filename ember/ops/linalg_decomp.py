@@ -411,19 +411,40 @@ class Qr(Op):
         return r, q
 
     def backward(ctx, xp, grads, x):
-        # m >= n: gA = (gQ + Q copyltu(M)) R^-H with M = R gR^H - gQ^H Q (Walter & Lehmann)
-        g_r, g_q = grads if ctx.n_outputs > 1 else (grads, None)
+        if ctx.mode == "r":
+            raise RuntimeError("The derivative of linalg.qr depends on Q, which is not computed when mode='r'. "
+                               "Please use linalg.qr(A, mode='reduced') if you are going to differentiate through "
+                               "linalg.qr.")
+        rows, cols = x.shape[-2], x.shape[-1]
+        if ctx.mode == "complete" and rows > cols:
+            raise RuntimeError("The QR decomposition is not differentiable when mode='complete' and nrows > ncols.")
+        g_r, g_q = grads
         q, r = _qr(x)
-        m = 0 * xp.matmul(r, xp.mT(r))
-        if g_r is not None:
-            m = m + xp.matmul(r, xp.mT(g_r))
-        if g_q is not None:
-            m = m - xp.matmul(xp.mT(g_q), q)
-        low = xp.tril(m, -1)
-        b = xp.matmul(q, low + xp.mT(low) + (m - low - xp.triu(m, 1)))
-        if g_q is not None:
-            b = b + g_q
-        return (xp.mT(_solve(r, xp.mT(b))),)
+        if rows >= cols:
+            return (_qr_grad(xp, g_q, g_r, q, r),)
+        # wide A = [X | Y]: X = Q U is a square QR and V = Q^H Y, so Y's gradient is Q gV and V carries
+        # (Q V) gV^H back to Q (PyTorch's formula, which uses Q V for Y as it does not save A)
+        u, v = r[..., :rows], r[..., rows:]
+        g_u, g_v = (None, None) if g_r is None else (g_r[..., :rows], g_r[..., rows:])
+        if g_v is None:
+            return (xp.cat([_qr_grad(xp, g_q, g_u, q, u), 0 * xp.matmul(q, v)], -1),)
+        g_y = xp.matmul(q, g_v)
+        g_q = xp.matmul(xp.matmul(q, v), xp.mT(g_v)) + (0 if g_q is None else g_q)
+        return (xp.cat([_qr_grad(xp, g_q, g_u, q, u), g_y], -1),)
+
+
+def _qr_grad(xp, g_q, g_r, q, r):
+    """The gradient of a square or tall QR: ``(gQ + Q copyltu(M)) R^-H``, ``M = R gR^H - gQ^H Q``."""
+    m = 0 * xp.matmul(r, xp.mT(r))  # Walter & Lehmann, as PyTorch
+    if g_r is not None:
+        m = m + xp.matmul(r, xp.mT(g_r))
+    if g_q is not None:
+        m = m - xp.matmul(xp.mT(g_q), q)
+    low = xp.tril(m, -1)
+    b = xp.matmul(q, low + xp.mT(low) + (m - low - xp.triu(m, 1)))
+    if g_q is not None:
+        b = b + g_q
+    return xp.mT(_solve(r, xp.mT(b)))
 
 
 def _qr(a):

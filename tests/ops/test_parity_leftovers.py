@@ -176,3 +176,51 @@ def test_scatter_reduce_double_backward(reduce):
         assert (e is None) == (t is None)
         if t is not None:
             _same(e, t, rtol=1e-10, atol=1e-12)
+
+
+# ---------------------------------------------------------------- QR of wide matrices
+
+def _qr_grads(lib, a, gq, gr, mode, outputs, create_graph=False):
+    at = lib.tensor(a, requires_grad=True)
+    q, r = lib.linalg.qr(at, mode=mode)
+    pairs = [(q, lib.tensor(gq)), (r, lib.tensor(gr))]
+    pairs = [pairs[i] for i in outputs]
+    (g,) = lib.autograd.grad([o for o, _ in pairs], [at], [w for _, w in pairs], create_graph=create_graph)
+    return at, g
+
+
+@pytest.mark.parametrize("shape", [(2, 3), (2, 5), (3, 3), (4, 2), (2, 2, 4)])
+@pytest.mark.parametrize("mode", ["reduced", "complete"])
+@pytest.mark.parametrize("outputs", [(0, 1), (0,), (1,)])
+def test_qr_backward_wide_and_tall(shape, mode, outputs):
+    if mode == "complete" and shape[-2] > shape[-1]:
+        pytest.skip("not differentiable: tested below")
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal(shape)
+    k = min(shape[-2:])
+    gq = rng.standard_normal(shape[:-1] + (shape[-2] if mode == "complete" else k,))
+    gr = rng.standard_normal(shape[:-2] + (shape[-2] if mode == "complete" else k, shape[-1]))
+    _, eg = _qr_grads(ember, a, gq, gr, mode, outputs)
+    _, tg = _qr_grads(torch, a, gq, gr, mode, outputs)
+    _same(eg, tg, rtol=1e-9, atol=1e-10)
+
+
+def test_qr_double_backward_wide():
+    rng = np.random.default_rng(2)
+    a, gq, gr = rng.standard_normal((2, 4)), rng.standard_normal((2, 2)), rng.standard_normal((2, 4))
+    results = []
+    for lib in (ember, torch):
+        at, g = _qr_grads(lib, a, gq, gr, "reduced", (0, 1), create_graph=True)
+        results.append(lib.autograd.grad((g ** 2).sum(), [at]))
+    _same(results[0][0], results[1][0], rtol=1e-8, atol=1e-10)
+
+
+@pytest.mark.parametrize("shape,mode", [((2, 3), "r"), ((3, 3), "r"), ((4, 2), "complete")])
+def test_qr_backward_errors(shape, mode):
+    a = np.random.default_rng(0).standard_normal(shape)
+
+    def run(lib):
+        at = lib.tensor(a, requires_grad=True)
+        out = lib.linalg.qr(at, mode=mode)
+        out.R.sum().backward()
+    _same_error(lambda: run(ember), lambda: run(torch))
