@@ -5,6 +5,7 @@ import warnings
 
 from ..._creation import zeros
 from ..._creation import empty
+from ..._dtype import float32
 from .. import functional as F
 from .. import init
 from ..parameter import Parameter
@@ -45,6 +46,28 @@ def _check_sizes(input_size, hidden_size, num_layers, bias, batch_first, dropout
         raise ValueError("proj_size has to be smaller than hidden_size")
 
 
+_LAYER_NODES = {}
+
+
+def _name_as_rnn_layer(out):
+    """Give a layer's output node the name PyTorch's CPU LSTM records (``MkldnnRnnLayerBackward0``).
+
+    PyTorch runs a float32 LSTM layer (no projection) through oneDNN, one fused node per layer and
+    direction; ember composes the layer from cell steps joined by ``stack``, so the joining node
+    takes that name (a subclass of the stack node: same backward, PyTorch's repr and ``name()``).
+    """
+    node = out.grad_fn
+    if node is None:
+        return
+    base = type(node)
+    cls = _LAYER_NODES.get(base)
+    if cls is None:
+        cls = _LAYER_NODES[base] = type("MkldnnRnnLayerBackward0", (base,),
+                                        {"__slots__": (), "node_name": "MkldnnRnnLayerBackward0",
+                                         "__module__": base.__module__})
+    node.__class__ = cls
+
+
 def _stack(tensors):
     from ... import stack
     return stack(tensors, 0)
@@ -53,6 +76,7 @@ def _stack(tensors):
 class RNNBase(Module):
     """Parameters, checks and the layer/direction/time loops shared by ``RNN``, ``LSTM`` and ``GRU``."""
 
+    _names_layer_node = False  # only LSTM's layer outputs carry PyTorch's oneDNN node name
     __constants__ = ["mode", "input_size", "hidden_size", "num_layers", "bias", "batch_first", "dropout",
                      "bidirectional", "proj_size"]
 
@@ -203,7 +227,10 @@ class RNNBase(Module):
                     state = cell_step(layer_input[t], state, weights)
                     seq[t] = state[0] if isinstance(state, tuple) else state
                 finals.append(state)
-                outputs.append(stack(seq, 0))
+                out = stack(seq, 0)
+                if self._names_layer_node and out.dtype == float32:
+                    _name_as_rnn_layer(out)
+                outputs.append(out)
             layer_input = outputs[0] if num_directions == 1 else cat(outputs, -1)
             if self.dropout and self.training and layer < self.num_layers - 1:
                 layer_input = F.dropout(layer_input, self.dropout, True)
@@ -271,6 +298,11 @@ class GRU(RNNBase):
 
 class LSTM(RNNBase):
     """A multi-layer long short-term memory RNN; returns ``(output, (h_n, c_n))``."""
+
+    @property
+    def _names_layer_node(self):
+        # PyTorch's oneDNN path, whose node names the layer output, does not take projections
+        return self.proj_size == 0
 
     def __init__(self, *args, **kwargs):
         super().__init__("LSTM", *args, **kwargs)
