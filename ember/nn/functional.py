@@ -157,10 +157,11 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
 
 def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     """Return the ``p``-norm of ``x1 - x2 + eps`` over the last dimension."""
-    d = _ew.abs(x1 - x2 + eps)
-    if p == 2.0:
-        return _ew.sqrt(_red.sum(d * d, -1, keepdim))
-    return _red.sum(d ** p, -1, keepdim) ** (1.0 / p)
+    from ..ops.special import add_scalar
+    diff = x1 - x2
+    # PyTorch's C++ composite: at::norm(x1 - x2 + eps, p, -1, keepdim), so NormBackward1 over AddBackward1
+    diff = add_scalar(diff, eps) if diff._data.dtype.kind == "f" else diff + eps
+    return _red.norm_dim(diff, p, -1, keepdim)
 
 
 def cosine_embedding_loss(input1, input2, target, margin=0.0, size_average=None, reduce=None, reduction="mean"):

@@ -844,6 +844,19 @@ class Norm(Op):
         return (_norm_grad(ctx, xp, grad, x, out),)
 
 
+class NormDim(Norm):
+    """``at::norm(x, p, dim, keepdim)`` as PyTorch's C++ composites call it (``pairwise_distance``)."""
+    node_name = "NormBackward1"
+    samples = Samples("nn.functional.pairwise_distance", cases=lambda make: [
+        ((make((3, 4)), make((3, 4))), {"p": p, "keepdim": k}) for p, k in ((2.0, False), (1.0, True), (3.0, False),
+                                                                           (float("inf"), False), (1.5, True))])
+
+
+def norm_dim(input, p, dim, keepdim=False):
+    """Return the vector ``p``-norm over ``dim`` recorded as NormBackward1 (PyTorch's ``norm.ScalarOpt_dim``)."""
+    return apply_unary(NormDim, input, float(p), _dims(input, dim), keepdim, input._data.dtype)
+
+
 def _norm_order(p):
     if isinstance(p, str):
         if p == "fro":
@@ -1385,6 +1398,6 @@ def count_nonzero(input, dim=None):
 
 
 OPS = (Sum, SumDim, Nansum, Mean, MeanDim, Prod, ProdDim, TakeAlong, PutAlong, MaxDim, MinDim, MaxAll, MinAll,
-       Amax, Amin, Aminmax, Var, Std, VarMean, StdMean, Norm, Logsumexp, Cumsum, ReverseCumsum, Cumprod, Cummax,
+       Amax, Amin, Aminmax, Var, Std, VarMean, StdMean, Norm, NormDim, Logsumexp, Cumsum, ReverseCumsum, Cumprod, Cummax,
        Cummin, Softmax, LogSoftmax, Sort, SortStable, Topk, Kthvalue, MedianAll, MedianDim, NanmedianAll, NanmedianDim,
        Mode, Unique, UniqueDim)

@@ -377,6 +377,11 @@ def mul_scalar(input, c):
     return apply_unary(MulScalar, input, c)
 
 
+def add_scalar(input, c):
+    """``input + c`` for a float tensor, recorded as PyTorch's C++ composites record it (AddBackward1)."""
+    return apply_unary(AddScalar, input, c)
+
+
 def ndtr(input, *, out=None):
     """Return the area under the standard normal density from -inf to ``input``."""
     from .elementwise import erf
