@@ -159,6 +159,8 @@ def _infer_array(data, np_dtype=None):
         leaf = _numpy_leaf_dtype(data)
         if leaf is not None:
             return arr.astype(leaf.numpy_dtype)
+    if np_dtype is not None and np_dtype.kind in "iu" and arr.dtype.kind in "fiu" and arr.size:
+        _check_integer_range(arr, np_dtype)
     if arr.dtype.kind == "f":
         arr = arr.astype(np_dtype if np_dtype is not None else get_default_dtype().numpy_dtype)
     elif arr.dtype.kind in "iu":
@@ -169,6 +171,20 @@ def _infer_array(data, np_dtype=None):
 
 
 _PY_LEAVES = {bool, int, float}
+
+
+def _check_integer_range(arr, np_dtype):
+    """Python numbers into an integer dtype: PyTorch's checked conversion raises for a value out of range
+    (floats must lie within the type, NaN and inf never; integers may wrap into unsigned types down to -max)."""
+    info = np.iinfo(np_dtype)
+    if arr.dtype.kind == "f":
+        low = 0 if np_dtype.kind == "u" else info.min
+        bad = not np.all(np.isfinite(arr)) or arr.min() < low or arr.max() > info.max
+    else:
+        low = -info.max if np_dtype.kind == "u" else info.min
+        bad = int(arr.min()) < low or int(arr.max()) > info.max
+    if bad:  # (tensor() names the dtype, full() the C type)
+        raise RuntimeError(f"value cannot be converted to type {np_dtype.name} without overflow")
 
 
 def _may_hold_numpy_scalars(data, np_result):
@@ -599,15 +615,34 @@ def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requir
     return _like(input, _fill_scalar(fill_value, _like_np_dtype(input, dtype)), dtype, requires_grad, device)
 
 
-def _legacy_tensor_new(cls, args, kwargs):
-    """``ember.Tensor(...)``: sizes give an uninitialised (zero) float tensor, data is copied."""
-    dtype = get_default_dtype()
+# the C++ type names PyTorch's TensorOptions print
+_OPTION_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int", "int32": "int",
+                 "int16": "short int", "int8": "signed char", "uint8": "unsigned char", "bool": "bool"}
+
+
+def _options_name(dtype):
+    return _OPTION_NAMES.get(dtype.name, dtype.name)
+
+
+def _legacy_tensor_new(cls, args, kwargs, dtype=None):
+    """``ember.Tensor(...)`` (or a legacy type such as ``ember.LongTensor(...)`` with its ``dtype``):
+    sizes give an uninitialised (zero) tensor, data is copied."""
+    explicit = dtype is not None
+    dtype = dtype or get_default_dtype()
     if not args:
         t = _wrap(np.zeros((0,), dtype=dtype.numpy_dtype))
     elif all(isinstance(a, (int, np.integer)) and not isinstance(a, bool) for a in args):
         t = _wrap(np.zeros(_size_args(args), dtype=dtype.numpy_dtype))
     elif len(args) == 1 and isinstance(args[0], Tensor):
+        if args[0]._data.dtype != dtype.numpy_dtype:  # PyTorch refuses to convert here
+            raise TypeError(f"expected TensorOptions(dtype={_options_name(dtype)}, device=cpu, layout=Strided, "
+                            f"requires_grad=false (default), pinned_memory=false (default), memory_format=(nullopt)) "
+                            f"(got TensorOptions(dtype={_options_name(args[0].dtype)}, device=cpu, layout=Strided, "
+                            f"requires_grad=false (default), pinned_memory=false (default), "
+                            f"memory_format=(nullopt)))")
         t = _wrap(args[0]._data)
+    elif explicit:  # ember.LongTensor(data): the data converted as tensor(data, dtype=...) converts it
+        t = tensor(args[0], dtype=dtype)
     else:
         t = _wrap(_infer_array(args[0]).astype(dtype.numpy_dtype))
     if cls is not Tensor:

@@ -494,8 +494,7 @@ def test_delegations(code):
 @pytest.mark.parametrize("code", [
     "x.adjoint()", "x.hardshrink(0.4)", "x.prelu(L.tensor([0.25, 0.1, 2.0], dtype=L.float64))",
     "x.split_with_sizes([1, 2], 1)[1]", "x[0].vdot(x[1])", "x.svd()[1]", "x.t().qr()[1]",
-    pytest.param("x.qr()[1]", marks=pytest.mark.xfail(strict=True, reason="ember's QR backward refuses a wide "
-                                                      "matrix (torch supports it); ember/ops/linalg_decomp.py")),
+    "x.qr()[1]",
 ])
 def test_delegation_gradients(code):
     def run(lib):

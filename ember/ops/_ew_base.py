@@ -80,7 +80,7 @@ def type_(input, dtype=None, non_blocking=False):
             if short + "Tensor" == wanted and dtype.count(".") <= 1:
                 return to_dtype(input, _BY_CHAR[char])
         raise ValueError(f"invalid type: '{dtype}'")
-    return to_dtype(input, dtype)
+    return to_dtype(input, getattr(dtype, "dtype", dtype))  # a legacy type (ember.LongTensor) names its dtype
 
 
 # ---------------------------------------------------------------- several operands

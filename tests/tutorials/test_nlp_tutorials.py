@@ -812,9 +812,6 @@ def test_pytorch_tutorial():
     assert_same_output(PYTORCH_TUTORIAL)
 
 
-@pytest.mark.xfail(strict=True, raises=AttributeError,
-                   reason="ember has no torch.LongTensor (the legacy typed-tensor constructors belong in "
-                          "ember/__init__.py); with it bound the whole tutorial prints as PyTorch does")
 def test_deep_learning_tutorial():
     assert_same_output(DEEP_LEARNING_TUTORIAL)
 
