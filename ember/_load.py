@@ -8,7 +8,7 @@ import struct
 import numpy as np
 
 from ._weights_unpickler import WeightsUnpickler
-from ._tensor import Tensor
+from ._tensor import Tensor, _wrap
 from ._torch_types import StorageType, Storage, TORCH_DTYPES, allowed_globals, itemsize, parameter_class, unsupported_dtype
 from ._zip import ZipReader, readinto
 
@@ -144,7 +144,48 @@ def _load_zip(zr, unpickler, map_location, mmap):
             storage = Storage(zr.read(f"data/{key}", mmap), dtype, order == "big")
             loaded[key] = _target_location(map_location, storage, location)
         return loaded[key]
-    return unpickler(io.BytesIO(bytes(zr.read("data.pkl"))), persistent_load).load()
+    result = unpickler(io.BytesIO(bytes(zr.read("data.pkl"))), persistent_load).load()
+    _link_storages(result, loaded.values())
+    return result
+
+
+def _link_storages(obj, storages):
+    """Give each loaded tensor that shows part of a storage that storage as its memory owner.
+
+    PyTorch rebuilds every tensor on its saved storage: ``storage_offset()`` and ``storage().size()``
+    are the saved ones, and tensors saved together still share memory (they are not views: no
+    ``_base``). The arrays already alias the storage; this records the owner for the tensor API."""
+    typed = []   # [array, its first address, its end, the owner tensor made on first use]
+    for storage in storages:
+        for arr in getattr(storage, "_typed", {}).values():
+            start = arr.__array_interface__["data"][0]
+            typed.append([arr, start, start + arr.nbytes, None])
+    if not typed:
+        return
+    seen, stack = set(), [obj]
+    while stack:
+        item = stack.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, Tensor):
+            data = item._data
+            addr = data.__array_interface__["data"][0]
+            for entry in typed:
+                arr, start, end = entry[0], entry[1], entry[2]
+                if (start <= addr < end and data.dtype == arr.dtype and item._storage_base is None
+                        and not (addr == start and data.size == arr.size)):
+                    if entry[3] is None:
+                        entry[3] = _wrap(arr)
+                    item._storage_base = entry[3]
+                    break
+            continue
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple, set, frozenset)):
+            stack.extend(item)
+        elif not isinstance(item, (type, str, bytes, int, float, complex, bool)) and hasattr(item, "__dict__"):
+            stack.append(vars(item))
 
 
 def _load_legacy(f, unpickler, map_location):
