@@ -14,13 +14,17 @@ tangents are computed when unpacked, not during the forward.
 import collections
 import threading
 
+import numpy as np
+
 from .graph import Node, _sequence
 
 __all__ = ["UnpackedDualTensor", "enter_dual_level", "exit_dual_level", "make_dual", "unpack_dual", "dual_level"]
 
 
 class _Level(threading.local):
-    current = -1   # the dual level in effect, or -1 (PyTorch allows one level at a time)
+    # the dual level in effect, as a generation number unique to this entry, or -1. PyTorch allows one level
+    # at a time and hands out index 0 each time; the generation keeps the duals of an exited level stale.
+    current = -1
     counter = 0
 
 
@@ -36,13 +40,14 @@ def enter_dual_level():
         raise RuntimeError("Nested forward mode AD is not supported at the moment")
     _level.current = _level.counter
     _level.counter += 1
-    return _level.current
+    return 0
 
 
 def exit_dual_level(*, level=None):
     """Close the forward-AD level; the tangents of its dual tensors are dropped."""
-    level = _level.current if level is None else level
-    if level != _level.current:
+    if level is None and _level.current < 0:
+        raise RuntimeError("Dual level must be a positive number.")
+    if _level.current < 0 or (level is not None and level != 0):
         raise RuntimeError("Trying to exit a forward AD level that was not the last one that was created. This is "
                            "not supported.")
     _level.current = -1
@@ -78,8 +83,7 @@ class MakeDual(Node):
 def make_dual(tensor, tangent, *, level=None):
     """Return a dual tensor with primal ``tensor`` and tangent ``tangent`` at the current level."""
     from .._tensor import Tensor
-    level = _level.current if level is None else level
-    if level < 0 or level != _level.current:
+    if _level.current < 0 or (level is not None and level != 0):
         raise RuntimeError("Trying to create a dual Tensor for forward AD but no level exists, make sure to "
                            "enter_dual_level() first.")
     if not isinstance(tensor, Tensor) or not isinstance(tangent, Tensor):
@@ -94,10 +98,23 @@ def make_dual(tensor, tangent, *, level=None):
         raise RuntimeError(f"Trying to set a forward gradient that has a different size than that of the original "
                            f"Tensor, this is not supported. Tensor is of size {list(tensor._data.shape)} while the "
                            f"given forward gradient is of size {list(tangent._data.shape)}.")
-    node = MakeDual(tensor, tangent.detach(), level)
+    node = MakeDual(tensor, _tangent_like(tensor, tangent) if tangent._node is None else
+                    _tangent_like(tensor, tangent.detach()), _level.current)
     dual = _view(tensor)
     dual._node, dual._requires_grad = node, True
     return dual
+
+
+def _tangent_like(primal, tangent):
+    """The tangent to store: ``tangent`` itself when its layout is the primal's (PyTorch keeps that
+    object, so ``unpack_dual(dual).tangent is tangent``), else a copy laid out like the primal."""
+    from .._tensor import _wrap
+    if tangent.stride() == primal.stride():
+        return tangent
+    data = tangent._data
+    copy = np.empty_like(primal._data, dtype=data.dtype)
+    copy[...] = data
+    return _wrap(copy)
 
 
 def _view(t):
@@ -130,10 +147,18 @@ def _duals_and_leaves(tensor):
 def unpack_dual(tensor, *, level=None):
     """Return ``(primal, tangent)`` of ``tensor``; the tangent is None for a tensor with no dual input."""
     from .._tensor import Tensor
-    if not isinstance(tensor, Tensor) or tensor._node is None or _level.current < 0:
+    if not isinstance(tensor, Tensor) or tensor._node is None:
         return UnpackedDualTensor(tensor, None)
-    if level is not None and level != _level.current:
+    if _level.current < 0:
+        # after its level a dual is a plain tensor: without a real leaf below, it has no grad_fn in PyTorch
+        return UnpackedDualTensor(tensor if _duals_and_leaves(tensor)[1] else tensor.detach(), None)
+    if level is not None and level != 0:
         return UnpackedDualTensor(tensor, None)
+    node = tensor._node
+    if type(node) is MakeDual and node.level == _level.current:
+        # a dual made by make_dual (or by a custom Function's jvp): its tangent is stored as given
+        has_leaf = node._next[0] is not None
+        return UnpackedDualTensor(tensor if has_leaf else tensor.detach(), node.tangent)
     duals, has_leaf = _duals_and_leaves(tensor)
     # the primal keeps the reverse graph only where a real leaf (not just a dual) feeds it
     primal = tensor if has_leaf else tensor.detach()

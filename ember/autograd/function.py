@@ -12,6 +12,7 @@ import warnings
 
 import numpy as np
 
+from .forward_ad import _level as _fw_level
 from .grad_mode import _state, no_grad
 from .graph import FREED, FREED_MESSAGE, Node, _forward_trace, _hook_stack, _Packed, _sequence, pack_saved, recording
 
@@ -171,6 +172,12 @@ class Function(FunctionCtx, metaclass=FunctionMeta):
 
     vjp = backward
 
+    @staticmethod
+    def jvp(ctx, *grad_inputs):
+        """Return the output tangents from the input tangents (one per forward input), for forward-mode AD."""
+        raise NotImplementedError("You must implement the jvp function for custom autograd.Function to use it "
+                                  "with forward mode AD.")
+
     @classmethod
     def apply(cls, *args, **kwargs):
         """Run ``forward`` and, when an input requires grad, record a ``<Name>Backward`` node."""
@@ -185,8 +192,51 @@ class Function(FunctionCtx, metaclass=FunctionMeta):
                 cls.setup_context(ctx, args, output)
         if not (_state.enabled and any(ctx.needs_input_grad)):
             _bump_dirty(ctx, output)
-            return output
-        return _record_function(ctx, args, output)
+        else:
+            output = _record_function(ctx, args, output)
+        if _fw_level.current >= 0 and cls.jvp is not Function.jvp:
+            output = _forward_grad(cls, ctx, args, output)
+        return output
+
+
+def _forward_grad(cls, ctx, args, output):
+    """Give ``output`` the tangents of the user's ``jvp`` when a Tensor input is a dual tensor.
+
+    A Function without ``jvp`` keeps ember's default instead: its tangents come from its backward by the
+    double-vjp of ``forward_ad.unpack_dual``."""
+    from .._tensor import Tensor
+    from . import forward_ad as fwAD
+    tangents = [fwAD.unpack_dual(a).tangent if isinstance(a, Tensor) else None for a in args]
+    if all(t is None for t in tangents):
+        return output
+    if ctx.materialize_grads:
+        from .._creation import zeros_like
+        tangents = [zeros_like(a) if t is None and isinstance(a, Tensor) else t for a, t in zip(args, tangents)]
+    # as in PyTorch, jvp runs in the caller's grad mode after the outputs got their grad_fn, so a tangent
+    # computed from a saved output is itself differentiable
+    result = cls.jvp(ctx, *tangents)
+    is_tuple = isinstance(output, tuple)
+    outs = list(output) if is_tuple else [output]
+    results = result if isinstance(result, tuple) else (result,)
+    if len(results) != len(outs):
+        raise RuntimeError(f"Function's jvp returned an invalid number of forward gradients (expected {len(outs)} "
+                           f"but got {len(results)})")
+    non_diff = {id(t) for t in ctx.non_differentiable}
+    for i, (o, t) in enumerate(zip(outs, results)):
+        if not isinstance(o, Tensor) or t is None or id(o) in non_diff or o._data.dtype.kind != "f":
+            continue
+        if not isinstance(t, Tensor):
+            raise RuntimeError(f"expected Variable or None (got {type(t).__name__})")
+        if t._data.shape != o._data.shape:
+            raise RuntimeError(f"Trying to set a forward gradient that has a different size than that of the "
+                               f"original Tensor, this is not supported. Tensor is of size {list(o._data.shape)} "
+                               f"while the given forward gradient is of size {list(t._data.shape)}.")
+        # the output itself becomes the dual (PyTorch sets the tangent on it); the reverse graph goes on below
+        node = fwAD.MakeDual(o, fwAD._tangent_like(o, t), _fw_level.current)
+        node.node_name = o._node.node_name if o._node is not None else "ViewBackward0"
+        o._node, o._requires_grad = node, True
+        o._out_nr = 0
+    return tuple(outs) if is_tuple else outs[0]
 
 
 def _bump_dirty(ctx, output):
