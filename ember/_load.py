@@ -1,5 +1,6 @@
 """Reading ``torch.save`` files: GLOBAL resolution (the ``weights_only`` allow-list), the zip and
 legacy layouts, and ``map_location``."""
+import bisect
 import io
 import pickle
 import re
@@ -155,13 +156,15 @@ def _link_storages(obj, storages):
     PyTorch rebuilds every tensor on its saved storage: ``storage_offset()`` and ``storage().size()``
     are the saved ones, and tensors saved together still share memory (they are not views: no
     ``_base``). The arrays already alias the storage; this records the owner for the tensor API."""
-    typed = []   # [array, its first address, its end, the owner tensor made on first use]
+    typed = []   # [its first address, its end, array, the owner tensor made on first use], by address
     for storage in storages:
         for arr in getattr(storage, "_typed", {}).values():
             start = arr.__array_interface__["data"][0]
-            typed.append([arr, start, start + arr.nbytes, None])
+            typed.append([start, start + arr.nbytes, arr, None])
     if not typed:
         return
+    typed.sort(key=lambda entry: entry[0])
+    starts = [entry[0] for entry in typed]
     seen, stack = set(), [obj]
     while stack:
         item = stack.pop()
@@ -171,14 +174,19 @@ def _link_storages(obj, storages):
         if isinstance(item, Tensor):
             data = item._data
             addr = data.__array_interface__["data"][0]
-            for entry in typed:
-                arr, start, end = entry[0], entry[1], entry[2]
-                if (start <= addr < end and data.dtype == arr.dtype and item._storage_base is None
-                        and not (addr == start and data.size == arr.size)):
-                    if entry[3] is None:
-                        entry[3] = _wrap(arr)
-                    item._storage_base = entry[3]
+            # distinct storages are disjoint buffers; only the dtype views of one buffer share a start:
+            # the candidates are those starting at the last start at or before this tensor's address
+            i = bisect.bisect_right(starts, addr) - 1
+            first = starts[i] if i >= 0 else None
+            while i >= 0 and starts[i] == first:
+                start, end, arr, owner = typed[i]
+                if addr < end and data.dtype == arr.dtype:
+                    if item._storage_base is None and not (addr == start and data.size == arr.size):
+                        if owner is None:
+                            owner = typed[i][3] = _wrap(arr)
+                        item._storage_base = owner
                     break
+                i -= 1
             continue
         if isinstance(item, dict):
             stack.extend(item.values())

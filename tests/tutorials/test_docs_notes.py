@@ -387,6 +387,15 @@ SERIALIZATION = [
     """
     new_m.load_state_dict({k: v for k, v in m_state_dict.items() if k != 'l1.bias'}, strict=False)
     """,
+    """
+    # views of one storage, a transposed view and a Parameter on part of it, saved together
+    x = torch.arange(12.).reshape(3, 4)
+    torch.save({'a': x, 'b': x[1], 'c': x.t(), 'p': torch.nn.Parameter(x[2])}, 'views.pt')
+    d = torch.load('views.pt')
+    print([(k, v.storage_offset(), v.stride(), v.storage().size(), v._base is None) for k, v in d.items()])
+    d['b'].zero_()
+    print(d['a'].sum().item(), d['p'].sum().item(), d['c'][1])
+    """,
 ]
 
 
