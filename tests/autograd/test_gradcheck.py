@@ -39,7 +39,7 @@ def test_correct_gradients_pass(kw):
     assert both(run) == ((True, True), (True, True))
 
 
-def test_wrong_gradient_report_matches_torch_and_names_the_worst_element():
+def test_wrong_gradient_report_matches_torch():
     def run(lib):
         x, _ = _inputs(lib)
         with pytest.raises(RuntimeError) as err:
@@ -52,8 +52,8 @@ def test_wrong_gradient_report_matches_torch_and_names_the_worst_element():
     n_m = m_text.split("analytical:")[0]
     n_t = t_text.split("analytical:")[0]
     assert _numbers(n_m) == pytest.approx(_numbers(n_t), abs=1e-4)  # the printed numerical Jacobians agree
-    worst = m_text.split("The worst element is ")[1]
-    assert worst.startswith("d output 0[") and "analytical" in worst and "allowed" in worst
+    a_m, a_t = m_text.split("analytical:")[1], t_text.split("analytical:")[1]
+    assert _numbers(a_m) == pytest.approx(_numbers(a_t), abs=1e-6) and a_m.endswith("\n") and a_t.endswith("\n")
 
 
 def _numbers(text):

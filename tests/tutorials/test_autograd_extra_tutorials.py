@@ -693,7 +693,5 @@ def test_intermediate_autograd_tutorials(cells):
     assert_same_output(cells)
 
 
-@pytest.mark.xfail(strict=True, reason="ember's GradcheckError adds a line PyTorch's lacks ('The worst element is d "
-                   "output 0[0] / d input 0[0] ...'), which tests/autograd/test_gradcheck.py requires")
 def test_gradcheck_failure_reports():
     assert_same_output(GRADCHECK_FAILURES)
