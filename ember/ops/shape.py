@@ -70,8 +70,7 @@ def view(input, *shape):
         raise TypeError("view() received an invalid combination of arguments - got (), but expected one of:\n"
                         " * (torch.dtype dtype)\n * (tuple of ints size)\n")
     if len(shape) == 1 and not isinstance(shape[0], (tuple, list, int, np.integer)):
-        from .elementwise import to
-        return to(input, shape[0])  # view(dtype) with a same-size dtype is not supported beyond this
+        return _view_dtype(input, shape[0])
     shape = _infer_shape(_shape_arg(shape), input._data.size)
     try:
         np.reshape(input._data, shape, copy=False)
@@ -79,6 +78,29 @@ def view(input, *shape):
         raise RuntimeError("view size is not compatible with input tensor's size and stride (at least one "
                            "dimension spans across two contiguous subspaces). Use .reshape(...) instead.") from None
     return apply_view(View, input, shape)
+
+
+def _view_dtype(input, dtype):
+    """``view(dtype)``: the same bytes read as ``dtype``, sharing memory; not differentiable, as in PyTorch."""
+    from .._tensor import _wrap
+    a, new = input._data, dtype.numpy_dtype
+    if a.itemsize != new.itemsize:
+        if a.ndim == 0:
+            raise RuntimeError("self.dim() cannot be 0 to view " + f"{_scalar(input.dtype)} as {_scalar(dtype)} "
+                               "(different element sizes)")
+        if a.shape[-1] * a.itemsize % new.itemsize:
+            raise RuntimeError(f"self.size(-1) must be divisible by {new.itemsize // a.itemsize} to view "
+                               f"{_scalar(input.dtype)} as {_scalar(dtype)} (different element sizes), but got "
+                               f"{a.shape[-1]}")
+        if a.strides[-1] != a.itemsize and a.shape[-1] != 1:
+            raise RuntimeError(f"self.stride(-1) must be 1 to view {_scalar(input.dtype)} as {_scalar(dtype)} "
+                               f"(different element sizes), but got {a.strides[-1] // a.itemsize}")
+    return _wrap(a.view(new))
+
+
+def _scalar(dtype):
+    from ._ew_base import SCALAR_NAMES
+    return SCALAR_NAMES[dtype.numpy_dtype.char]
 
 
 def reshape(input, *shape):
