@@ -609,9 +609,25 @@ def _einsum_dtypes(x, sx, y, sy, keep):
     return to_dtype(x, target), to_dtype(y, target)
 
 
+def _sublist_equation(args):
+    """The ``einsum(op1, sublist1, op2, sublist2, ..., [sublist_out])`` form as an equation string and operands."""
+    letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+    def spell(sub):
+        return "".join("..." if i is Ellipsis else letters[i] for i in sub)
+    operands = args[0::2][:len(args) // 2]
+    ins = [spell(args[k]) for k in range(1, 2 * len(operands), 2)]
+    eq = ",".join(ins)
+    if len(args) % 2:
+        eq += "->" + spell(args[-1])
+    return eq, tuple(operands)
+
+
 def einsum(equation, *operands):
     """Return the Einstein summation of ``operands`` described by ``equation`` ('ij,jk->ik')."""
     from ._op import apply_unary
+    if not isinstance(equation, str):
+        equation, operands = _sublist_equation((equation,) + operands)
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
     ins, out = _parse_einsum(equation, [t.shape for t in operands])
