@@ -88,6 +88,8 @@ def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, tol=None, out=None)
     _check_float(A, "matrix_rank")
     if A.ndim < 2:
         raise RuntimeError("torch.linalg.matrix_rank: The input tensor input must have at least 2 dimensions.")
+    if hermitian:
+        _check_square(A, "eigh")  # PyTorch takes the eigh route here, so its check and message apply
     a = A._data
     s = np.abs(np.linalg.eigvalsh(a)) if hermitian else np.linalg.svd(a, compute_uv=False)
     if tol is not None:

@@ -500,6 +500,8 @@ def pinv(A, *, atol=None, rtol=None, hermitian=False, out=None):
     m, n = A._data.shape[-2:]
     if rtol is None:
         rtol = max(m, n) * np.finfo(A._data.dtype).eps if atol is None or atol <= 0 else 0.0
+    if hermitian:
+        _check_square(A, "eigh")  # PyTorch takes the eigh route here, so its check and message apply
     return apply(Pinv, (A,), float(atol or 0.0), float(rtol), hermitian)
 
 
