@@ -314,11 +314,16 @@ def as_tensor(data, dtype=None, device=None):
     return tensor(data, dtype=dtype)
 
 
-def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False):
-    """Return ``obj`` as a tensor, sharing memory unless ``copy`` (or a dtype change) requires one."""
+def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=None):
+    """Return ``obj`` as a tensor, sharing memory unless ``copy`` (or a dtype change) requires one.
+
+    For a tensor ``obj``, ``requires_grad=False`` detaches the result from ``obj``'s graph, while
+    leaving it unspecified keeps ``obj``'s history, as PyTorch does."""
     t = as_tensor(obj, dtype=dtype, device=device)
     if copy:
-        t = _wrap(t._data.copy())
+        t = t.clone() if t is obj else _wrap(t._data.copy())
+    if requires_grad is False and t.requires_grad:
+        t = t.detach()
     if requires_grad:
         t.requires_grad_(True)
     return t
