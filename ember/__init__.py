@@ -17,6 +17,9 @@ from .autograd.grad_mode import (enable_grad, inference_mode, is_grad_enabled, i
 from . import autograd
 from .autograd.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled
 from ._printing import set_printoptions
+from math import e, inf, nan, pi  # noqa: F401 - torch.e, torch.inf, torch.nan, torch.pi
+
+newaxis = None  # torch.newaxis, as NumPy's: x[:, torch.newaxis]
 from ._legacy_types import (BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor, IntTensor,
                             LongTensor, ShortTensor)
 from .random import (Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed,
