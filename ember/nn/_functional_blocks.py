@@ -272,12 +272,16 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
         spatial = int(np.prod(input.shape[2:]))
         if spatial == 1:
             raise ValueError(f"Expected more than 1 spatial element when training, got input size {input.shape}")
-    if not use_input_stats:
-        return batch_norm(input, running_mean, running_var, weight, bias, False, momentum, eps)
-    out = group_norm(input, input.shape[1], weight, bias, eps)
-    if running_mean is not None or running_var is not None:
+    # PyTorch's route: batch norm over ``(1, N*C, *spatial)`` with the per-channel tensors repeated N times,
+    # then a view back, so the output's grad_fn is ViewBackward0 over NativeBatchNormBackward0.
+    n, c = input.shape[0], input.shape[1]
+    flat = input.contiguous().view((1, n * c) + tuple(input.shape[2:]))
+    weight_, bias_, mean_, var_ = (None if t is None else t.repeat(n) for t in (weight, bias, running_mean, running_var))
+    out = batch_norm(flat, None if use_input_stats else mean_, None if use_input_stats else var_, weight_, bias_,
+                     use_input_stats, momentum, eps)
+    if use_input_stats and (running_mean is not None or running_var is not None):
         _update_instance_stats(input._data, running_mean, running_var, momentum)
-    return out
+    return out.view(input.shape)
 
 
 def _update_instance_stats(x, running_mean, running_var, momentum):
