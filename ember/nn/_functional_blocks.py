@@ -28,14 +28,35 @@ def _block_eye(channels, k, like):
     return _wrap(np.ascontiguousarray(np.tile(eye, (channels, 1, 1, 1))))
 
 
+def _int_pairs(fn, named):
+    """Each value as a pair of ints, with the errors of PyTorch's argument parser (every type first) and then
+    of im2col/col2im (every length)."""
+    pairs = []
+    for position, (name, v) in enumerate(named, 2):
+        items = tuple(v) if isinstance(v, (tuple, list)) else (v, v)
+        for i, item in enumerate(items):
+            if not isinstance(item, (int, np.integer)) or isinstance(item, bool):
+                kind = type(item).__name__
+                if i == 0:
+                    raise TypeError(f"{fn}(): argument '{name}' (position {position}) must be tuple of ints, but "
+                                    f"found element of type {kind} at pos 0")
+                raise TypeError(f"{fn}(): argument '{name}' failed to unpack the object at pos {i + 1} with error "
+                                f"\"type must be tuple of ints,but got {kind}\"")
+        pairs.append(tuple(int(i) for i in items))
+    for (name, _), pair in zip(named, pairs):
+        if len(pair) != 2:
+            raise RuntimeError(f"It is expected {name} equals to 2, but got size {len(pair)}")
+    return pairs
+
+
 def _blocks(size, k, d, p, s):
     return tuple((size[i] + 2 * p[i] - d[i] * (k[i] - 1) - 1) // s[i] + 1 for i in range(2))
 
 
 def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     """Return the sliding local blocks of ``(N, C, H, W)`` as columns ``(N, C*kh*kw, L)``."""
-    k, d = _tuple(kernel_size, 2, "kernel_size"), _tuple(dilation, 2, "dilation")
-    p, s = _tuple(padding, 2, "padding"), _tuple(stride, 2)
+    k, d, p, s = _int_pairs("im2col", (("kernel_size", kernel_size), ("dilation", dilation), ("padding", padding),
+                                       ("stride", stride)))
     if input.ndim not in (3, 4):
         raise RuntimeError(f"Input Error: Only 3D or 4D input Tensors are supported (got {input.ndim}D)")
     blocks = _blocks(input.shape[-2:], k, d, p, s)
@@ -50,8 +71,8 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
 
 def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
     """Sum columns ``(N, C*kh*kw, L)`` of sliding blocks back into ``(N, C, *output_size)``."""
-    o, k = _tuple(output_size, 2, "output_size"), _tuple(kernel_size, 2, "kernel_size")
-    d, p, s = _tuple(dilation, 2, "dilation"), _tuple(padding, 2, "padding"), _tuple(stride, 2)
+    o, k, d, p, s = _int_pairs("col2im", (("output_size", output_size), ("kernel_size", kernel_size),
+                                          ("dilation", dilation), ("padding", padding), ("stride", stride)))
     if input.ndim not in (2, 3):
         raise RuntimeError(f"Input Error: Only unbatched (2D) or batched (3D) input Tensors are supported "
                            f"(got {input.ndim}D)")

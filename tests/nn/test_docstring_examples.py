@@ -32,7 +32,7 @@ EXAMPLES = [
     "nn.BatchNorm2d", "nn.Bilinear", "nn.CELU", "nn.ChannelShuffle", "nn.CircularPad1d", "nn.CircularPad2d",
     "nn.ConstantPad1d", "nn.ConstantPad2d", "nn.Conv1d", "nn.Conv2d", "nn.ConvTranspose2d", "nn.CosineSimilarity",
     "nn.CosineEmbeddingLoss", "nn.Dropout", "nn.Dropout1d", "nn.Dropout2d", "nn.ELU", "nn.Embedding",
-    "nn.Flatten", "nn.GELU", "nn.GLU", "nn.GRU", "nn.GaussianNLLLoss", "nn.GroupNorm", "nn.Hardshrink",
+    "nn.Flatten", "nn.Fold", "nn.GELU", "nn.GLU", "nn.GRU", "nn.GaussianNLLLoss", "nn.GroupNorm", "nn.Hardshrink",
     "nn.Hardsigmoid", "nn.Hardswish", "nn.Hardtanh", "nn.HingeEmbeddingLoss", "nn.HuberLoss", "nn.Identity",
     "nn.InstanceNorm1d", "nn.InstanceNorm2d", "nn.KLDivLoss", "nn.L1Loss", "nn.LPPool1d", "nn.LPPool2d", "nn.LSTM",
     "nn.LSTMCell", "nn.LayerNorm", "nn.LeakyReLU", "nn.Linear", "nn.LocalResponseNorm", "nn.LogSigmoid",
@@ -43,7 +43,7 @@ EXAMPLES = [
     "nn.ReplicationPad2d", "nn.SELU", "nn.Sequential.append", "nn.Sequential.extend",
     "nn.Sequential.insert", "nn.SiLU", "nn.Sigmoid", "nn.SmoothL1Loss", "nn.Softmax", "nn.Softmax2d",
     "nn.Softmin", "nn.Softplus", "nn.Softsign", "nn.Tanh", "nn.Tanhshrink", "nn.Threshold", "nn.TripletMarginLoss",
-    "nn.Unflatten", "nn.Upsample", "nn.UpsamplingBilinear2d", "nn.UpsamplingNearest2d", "nn.ZeroPad1d",
+    "nn.Unflatten", "nn.Unfold", "nn.Upsample", "nn.UpsamplingBilinear2d", "nn.UpsamplingNearest2d", "nn.ZeroPad1d",
     "nn.ZeroPad2d",
     "F.conv1d", "F.conv2d", "F.conv_transpose1d", "F.conv_transpose2d", "F.embedding", "F.embedding_bag",
     "F.one_hot", "F.nll_loss",
@@ -151,3 +151,23 @@ def test_docstring_example_matches_torch(name):
     expected = _run(torch, text)
     actual = _run(ember, text)
     _assert_same(expected, actual)
+
+
+_BLOCK_ARGS = [dict(kernel_size=...), dict(kernel_size=2, stride=...), dict(kernel_size=(..., 2)),
+               dict(kernel_size=[2, 2.5]), dict(kernel_size=True), dict(kernel_size=(2, 2, 2)),
+               dict(kernel_size=(2, 2, 2), padding=...), dict(kernel_size=(2,)), dict(kernel_size=2, stride=(1, 2))]
+
+
+@pytest.mark.parametrize("kwargs", _BLOCK_ARGS)
+@pytest.mark.parametrize("fn", ["unfold", "fold"])
+def test_fold_unfold_argument_errors_match_torch(fn, kwargs):
+    """The docstrings' ``kernel_size=...`` placeholders meet im2col/col2im's argument-parser errors."""
+    results = []
+    for lib in (torch, ember):
+        f = getattr(lib.nn.functional, fn)
+        args = (lib.ones(1, 2, 5, 5),) if fn == "unfold" else (lib.ones(1, 8, 9), (4, 4))
+        try:
+            results.append(("ok", tuple(f(*args, **kwargs).shape)))
+        except Exception as e:
+            results.append((type(e).__name__, str(e)))
+    assert results[1] == results[0]
