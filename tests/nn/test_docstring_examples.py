@@ -36,7 +36,7 @@ EXAMPLES = [
     "nn.Hardsigmoid", "nn.Hardswish", "nn.Hardtanh", "nn.HingeEmbeddingLoss", "nn.HuberLoss", "nn.Identity",
     "nn.InstanceNorm1d", "nn.InstanceNorm2d", "nn.KLDivLoss", "nn.L1Loss", "nn.LPPool1d", "nn.LPPool2d", "nn.LSTM",
     "nn.LSTMCell", "nn.LayerNorm", "nn.LeakyReLU", "nn.Linear", "nn.LocalResponseNorm", "nn.LogSigmoid",
-    "nn.LogSoftmax", "nn.MSELoss", "nn.MarginRankingLoss", "nn.MaxPool1d", "nn.MaxPool2d", "nn.MaxUnpool1d",
+    "nn.LogSoftmax", "nn.MSELoss", "nn.MarginRankingLoss", "nn.MaxPool1d", "nn.MaxPool2d", "nn.MaxUnpool1d", "nn.MaxUnpool2d",
     "nn.Mish", "nn.Module.apply", "nn.Module.named_modules", "nn.MultiLabelMarginLoss", "nn.MultiMarginLoss", "nn.NLLLoss", "nn.PReLU", "nn.PairwiseDistance",
     "nn.PixelShuffle", "nn.PixelUnshuffle", "nn.PoissonNLLLoss", "nn.RMSNorm", "nn.RNN", "nn.RNNCell", "nn.RReLU",
     "nn.ReLU", "nn.ReLU6", "nn.ReflectionPad1d", "nn.ReflectionPad2d", "nn.ReplicationPad1d",
@@ -64,12 +64,26 @@ def _source(name):
     obj = _NAMESPACES[kind](torch)
     for part in path:
         obj = getattr(obj, part)
-    text = "".join(e.source for e in doctest.DocTestParser().get_examples(obj.__doc__ or ""))
+    text = "".join(_complete(e) for e in doctest.DocTestParser().get_examples(obj.__doc__ or ""))
     # Docstring placeholders get trivial stand-ins (see _namespace); imports bind the library under test.
     text = text.replace("torch.utils.data.DataLoader(...)", "dataset")
     text = re.sub(r"^(\s*)import torch\.([\w.]+) as (\w+)", r"\1\3 = torch.\2", text, flags=re.M)
     text = re.sub(r"^(\s*)import torch\s*$", r"\1pass", text, flags=re.M)
     return re.sub(r"^(\s*)from torch(\S*) import", r"\1from LIB\2 import", text, flags=re.M)
+
+
+def _complete(example):
+    """The example's source; a continuation written without ``...`` (MaxUnpool2d's) lands in its expected
+    output, and is taken back when that makes the source whole."""
+    try:
+        compile(example.source, "<example>", "exec")
+    except SyntaxError:
+        try:
+            compile(example.source + example.want, "<example>", "exec")
+        except SyntaxError:
+            return example.source
+        return example.source + example.want
+    return example.source
 
 
 def _namespace(lib):
