@@ -227,7 +227,8 @@ class Shrink(Op):
     samples = Samples("nn.functional.softshrink", kwargs=[{}, {"lambd": 0.9}], gradgrad=False)
 
     def forward(ctx, x, lambd):
-        return np.where(np.abs(x) > lambd, x - np.sign(x) * x.dtype.type(lambd), x.dtype.type(0))
+        # PyTorch's kernel: x -+ lambd outside the band, x * 0 inside it (-0.0 keeps its sign, NaN stays NaN)
+        return np.where(np.abs(x) > lambd, x - np.sign(x) * x.dtype.type(lambd), x * 0)
 
     def backward(ctx, xp, grad, x, lambd):
         return (xp.where(xp.abs(x) > lambd, grad, grad * 0),)
@@ -239,7 +240,7 @@ class Hardshrink(Shrink):
     samples = Samples("nn.functional.hardshrink", kwargs=[{}, {"lambd": 0.9}], gradgrad=False)
 
     def forward(ctx, x, lambd):
-        return np.where(np.abs(x) > lambd, x, x.dtype.type(0))
+        return np.where((x >= -lambd) & (x <= lambd), x.dtype.type(0), x)  # NaN is outside the band, as PyTorch
 
 
 class Glu(Op):

@@ -69,3 +69,13 @@ def test_softmax_family_and_default_dim_warning():
     check(lambda a: F.softmin(a, 1), lambda a: TF.softmin(a, 1), [X], names=False)
     with pytest.warns(UserWarning, match="Implicit dimension choice"):
         F.softmax(ember.tensor(X))
+
+
+def test_shrinks_keep_signed_zeros_and_nan_as_pytorch():
+    import torch
+    values = [-1.0, 0.2, -0.3, 0.7, -0.0, 0.0, float("nan"), 0.5, -0.5]
+    for name in ("softshrink", "hardshrink"):
+        e = getattr(ember.nn.functional, name)(ember.tensor(values)).numpy()
+        t = getattr(torch.nn.functional, name)(torch.tensor(values)).numpy()
+        np.testing.assert_array_equal(e, t)
+        np.testing.assert_array_equal(np.signbit(e), np.signbit(t))
