@@ -7,6 +7,7 @@ from .._tensor import Tensor, _wrap
 from . import _numpy_api
 from ._ew_base import promote
 from ._op import _DISCARD, Op, Samples, apply, apply_unary
+from .indexing import CopySlices
 
 
 class Put(Op):
@@ -85,20 +86,13 @@ def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):
     return apply(DiagonalScatter, (input, src), int(offset), d1, d2)
 
 
-class SelectScatter(Op):
-    """``input`` with ``src`` written at ``index`` along ``dim``."""
+class SelectScatter(CopySlices):
+    """``input`` with ``src`` written at ``index`` along ``dim``: ``x[keys] = v``'s forward and backward
+    (``CopySlices``) under PyTorch's node name."""
     node_name = "SelectScatterBackward0"
+    name = Op.name
     samples = Samples("select_scatter", cases=lambda make: [
         ((make((3, 4)), make((4,))), {"dim": 0, "index": 1}), ((make((2, 3, 4)), make((2, 4))), {"dim": 1, "index": -1})])
-
-    def forward(ctx, x, src, keys):
-        ctx.keys = keys
-        out = x.copy()
-        out[keys[0]] = src
-        return out
-
-    def backward(ctx, xp, grad):
-        return xp.zero_at(grad, ctx.keys), xp.index(grad, ctx.keys)
 
 
 class SliceScatter(SelectScatter):
